@@ -1,0 +1,26 @@
+// The import rules ARCHITECTURE.md states: no cycles, one-way package dependencies, no reaching
+// into another package's src/.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-deep-imports',
+      comment: 'import another package by its name, never its files',
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/' },
+      to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
+    },
+    { name: 'client-not-broker', severity: 'error', from: { path: '^packages/client/' }, to: { path: '(^packages/(broker|storage|controller)/|@samsa/(broker|storage|controller))' } },
+    { name: 'storage-no-network', severity: 'error', from: { path: '^packages/storage/' }, to: { path: '(@grpc/grpc-js|^packages/(broker|client|controller|cli)/)' } },
+    { name: 'protocol-is-a-leaf', severity: 'error', from: { path: '^packages/protocol/' }, to: { path: '^packages/(?!protocol/)' } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(/dist/|\\.test\\.ts$)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    combinedDependencies: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['@samsa/source', 'import', 'default'] },
+  },
+};

@@ -1,0 +1,16 @@
+// Original file: proto/samsa/v1/client.proto
+
+
+export interface AlterConfigsRequest {
+  'topic'?: (string);
+  'set'?: ({[key: string]: string});
+  'delete'?: (string)[];
+  'validate_only'?: (boolean);
+}
+
+export interface AlterConfigsRequest__Output {
+  'topic': (string);
+  'set': ({[key: string]: string});
+  'delete': (string)[];
+  'validate_only': (boolean);
+}

@@ -1,0 +1,14 @@
+// Original file: proto/samsa/v1/controller.proto
+
+
+export interface ConfigChangedRecord {
+  'topic_id'?: (Buffer | Uint8Array | string);
+  'set'?: ({[key: string]: string});
+  'deleted'?: (string)[];
+}
+
+export interface ConfigChangedRecord__Output {
+  'topic_id': (Buffer);
+  'set': ({[key: string]: string});
+  'deleted': (string)[];
+}
