@@ -315,12 +315,13 @@ export function validateBatches(buf: Buffer, limits: ValidateLimits): ValidatedB
     if (header.batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD_BYTES) throw new SamsaError('INVALID_RECORD', `record batch length ${header.batchLength} is smaller than its header`);
     if (size > limits.maxBatchBytes) throw new SamsaError('RECORD_TOO_LARGE', `record batch of ${size} bytes exceeds max.message.bytes (${limits.maxBatchBytes})`);
     if (pos + size > buf.length) throw new SamsaError('INVALID_RECORD', `record batch truncated: declares ${size} bytes, ${buf.length - pos} present`);
+    // The CRC first: once it matches, a bad field below is the producer's bug, not corruption.
+    if (!batchCrcMatches(buf, pos, size)) throw new SamsaError('CORRUPT_MESSAGE', 'record batch failed its CRC-32C check');
     if (header.recordCount <= 0) throw new SamsaError('INVALID_RECORD', `record batch declares ${header.recordCount} records`);
     if (header.lastOffsetDelta < header.recordCount - 1 || (limits.producerBatch === true && header.lastOffsetDelta !== header.recordCount - 1)) {
       throw new SamsaError('INVALID_RECORD', `record batch last offset delta ${header.lastOffsetDelta} does not match its ${header.recordCount} records`);
     }
     if ((header.attributes & BatchAttributes.COMPRESSION_MASK) !== 0) throw new SamsaError('INVALID_RECORD', 'compressed record batches are not supported yet');
-    if (!batchCrcMatches(buf, pos, size)) throw new SamsaError('CORRUPT_MESSAGE', 'record batch failed its CRC-32C check');
     out.push({ header, bytes: buf.subarray(pos, pos + size) });
     pos += size;
   }
