@@ -75,7 +75,7 @@ async function startBroker(extraArgs) {
       await admin.listTopics();
       break;
     } catch (e) {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`broker did not start: ${e}`);
+      if (Date.now() > deadline || proc.exitCode !== null) throw new Error('broker did not start', { cause: e });
       await sleep(100);
     }
   }

@@ -1,0 +1,70 @@
+// Proves the broker config: defaults as the contract states them, the data directory resolved at
+// validation, string forms accepted (environment, properties), every key in BROKER_CONFIG_KEYS,
+// and a ConfigError naming the setting for each impossible value or combination.
+import { homedir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { BROKER_CONFIG_KEYS, ConfigError, DEFAULTS, validateConfig } from './config.js';
+
+describe('broker config', () => {
+  it('has the contract defaults', () => {
+    expect(DEFAULTS).toEqual({
+      nodeId: 1,
+      listen: '127.0.0.1:9092',
+      dataDir: '',
+      logFlushSync: true,
+      maxMessageBytes: 1048576,
+      maxRequestBytes: 104857600,
+      fetchMaxBytes: 52428800,
+      fetchWaitMsMax: 30000,
+      defaultPartitions: 1,
+      defaultReplicationFactor: 1,
+      retentionCheckIntervalMs: 30000,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+  });
+
+  it('resolves the data directory from the node id', () => {
+    expect(validateConfig({}).dataDir).toBe(`${homedir()}/.samsa/data-1`);
+    expect(validateConfig({ nodeId: 7 }).dataDir).toBe(`${homedir()}/.samsa/data-7`);
+    expect(validateConfig({ dataDir: '/tmp/x/../y' }).dataDir).toBe('/tmp/y');
+  });
+
+  it('accepts the string forms of numbers and booleans', () => {
+    const c = validateConfig({ nodeId: '4' as unknown as number, logFlushSync: 'false' as unknown as boolean, listen: '[::1]:0' });
+    expect(c).toMatchObject({ nodeId: 4, logFlushSync: false, listen: '[::1]:0' });
+  });
+
+  it('lists every setting with a property name and an environment variable', () => {
+    const keys = BROKER_CONFIG_KEYS.map((k) => k.key).sort();
+    expect(keys).toEqual([...Object.keys(DEFAULTS), 'advertisedAddress', 'clusterId'].sort());
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'nodeId')).toMatchObject({ property: 'node.id', env: 'SAMSA_NODE_ID' });
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'dataDir')).toMatchObject({ property: 'log.dirs', env: 'SAMSA_LOG_DIRS' });
+    for (const k of BROKER_CONFIG_KEYS) expect(k.env).toMatch(/^SAMSA_[A-Z_]+$/);
+  });
+
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ nodeId: -1 }, /nodeId \(node.id\)/],
+    [{ nodeId: 1.5 }, /nodeId/],
+    [{ listen: 'localhost' }, /listen \(listeners\).*host:port/],
+    [{ listen: 'localhost:70000' }, /out of range/],
+    [{ advertisedAddress: 'host:0' }, /advertisedAddress/],
+    [{ logFlushSync: 'yes' }, /logFlushSync/],
+    [{ maxMessageBytes: 10 }, /maxMessageBytes/],
+    [{ maxRequestBytes: 1000, maxMessageBytes: 2000 }, /must be at least maxMessageBytes/],
+    [{ fetchMaxBytes: 0 }, /fetchMaxBytes/],
+    [{ fetchMaxBytes: 255 * 1024 * 1024 }, /gRPC message limit/],
+    [{ fetchWaitMsMax: -1 }, /fetchWaitMsMax/],
+    [{ defaultPartitions: 0 }, /defaultPartitions \(num.partitions\)/],
+    [{ retentionCheckIntervalMs: 5 }, /0 \(off\) or at least 10/],
+    [{ logLevel: 'loud' }, /logLevel/],
+    [{ clusterId: 'has space' }, /clusterId/],
+    [{ port: 9092 }, /unknown broker setting "port"/],
+  ];
+  for (const [partial, message] of bad) {
+    it(`refuses ${JSON.stringify(partial)}`, () => {
+      expect(() => validateConfig(partial as never)).toThrow(message);
+      expect(() => validateConfig(partial as never)).toThrow(ConfigError);
+    });
+  }
+});

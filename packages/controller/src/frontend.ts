@@ -1,0 +1,286 @@
+// The controller frontend: the active controller's side of every metadata change. It validates a
+// request against the current image, turns it into records, proposes them to the metadata log,
+// and answers only once they are committed and applied. Operations run one at a time, so each
+// validates against the image its predecessors left (with Raft, only the active controller runs
+// a frontend; the others answer NOT_CONTROLLER).
+import type { Logger } from 'pino';
+import { SamsaError, assert, isSamsaError, newTopicId, topicIdToString } from '@samsa/protocol';
+import { validateConfig } from './config.js';
+import type { ControllerConfig } from './config.js';
+import { TOPIC_NAME_LENGTH_MAX, TOPIC_PARTITIONS_MAX } from './config.js';
+import { liveBrokerIds, partitionCount, replicationFactorOf } from './image.js';
+import type { BrokerEndpointInfo, MetadataImage } from './image.js';
+import type { MetadataLog } from './metadata-log.js';
+import { Records } from './records.js';
+import type { MetadataRecord } from './records.js';
+import { topicConfigDef, validateTopicConfigs } from './topic-config.js';
+
+const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+
+/** Kafka's topic name rules; throws INVALID_TOPIC. */
+export function validateTopicName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0) throw new SamsaError('INVALID_TOPIC', 'the topic name is empty');
+  if (name.length > TOPIC_NAME_LENGTH_MAX) throw new SamsaError('INVALID_TOPIC', `the topic name is ${name.length} characters long; the limit is ${TOPIC_NAME_LENGTH_MAX}`);
+  if (name === '.' || name === '..') throw new SamsaError('INVALID_TOPIC', `the topic name cannot be "${name}"`);
+  if (!TOPIC_NAME_PATTERN.test(name)) throw new SamsaError('INVALID_TOPIC', `the topic name ${JSON.stringify(name)} has characters other than ASCII letters, digits, '.', '_' and '-'`);
+}
+
+/**
+ * Spreads replicas over brokers as Kafka does: partition p's first replica (its leader) is broker
+ * (startIndex + p) mod n, so leaders go round-robin; the other replicas follow at a shift that
+ * grows every n partitions, so followers spread too and no two brokers always pair up.
+ */
+export function placeReplicas(brokerIds: readonly number[], partitions: number, replicationFactor: number, startIndex: number): number[][] {
+  const n = brokerIds.length;
+  assert(n > 0 && new Set(brokerIds).size === n, `placement over brokers ${brokerIds.join(',')}`);
+  assert(Number.isInteger(partitions) && partitions >= 0, `placement of ${partitions} partitions`);
+  assert(Number.isInteger(replicationFactor) && replicationFactor >= 1 && replicationFactor <= n, `replication factor ${replicationFactor} over ${n} brokers`);
+  assert(Number.isInteger(startIndex) && startIndex >= 0, `placement start index ${startIndex}`);
+  const out: number[][] = [];
+  let replicaShift = startIndex;
+  for (let p = 0; p < partitions; p++) {
+    if (p > 0 && p % n === 0) replicaShift++;
+    const first = (startIndex + p) % n;
+    const replicas = [brokerIds[first]!];
+    for (let j = 0; j < replicationFactor - 1; j++) {
+      const shift = 1 + ((replicaShift + j) % (n - 1));
+      replicas.push(brokerIds[(first + shift) % n]!);
+    }
+    out.push(replicas);
+  }
+  return out;
+}
+
+export interface CreateTopicSpec {
+  readonly name: string;
+  /** -1: the default; 0 and other values outside 1..10000 are INVALID_PARTITIONS. */
+  readonly numPartitions: number;
+  /** 0 or -1: the default. */
+  readonly replicationFactor: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+export interface CreateTopicOutcome {
+  readonly name: string;
+  /** The new topic's id (absent on error and for validate_only). */
+  readonly topicId?: Buffer;
+  readonly numPartitions: number;
+  readonly replicationFactor: number;
+  readonly error?: SamsaError;
+}
+
+export interface DeleteTopicOutcome {
+  readonly name: string;
+  readonly topicId?: Buffer;
+  readonly error?: SamsaError;
+}
+
+export interface BrokerRegistrationRequest {
+  readonly brokerId: number;
+  readonly incarnationId: string;
+  readonly endpoints: readonly BrokerEndpointInfo[];
+  readonly rack?: string;
+}
+
+export interface ControllerFrontendOptions {
+  readonly config?: Partial<ControllerConfig>;
+  readonly logger: Logger;
+  /** Source of topic ids (tests inject deterministic ones). */
+  readonly newTopicId?: () => Buffer;
+}
+
+/** Anything thrown becomes a SamsaError; what is not already one is a bug and is logged as such. */
+function asSamsaError(err: unknown, log: Logger): SamsaError {
+  if (isSamsaError(err)) return err;
+  log.error({ err }, 'controller operation failed unexpectedly');
+  return new SamsaError('UNKNOWN_SERVER_ERROR', `internal error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+export class ControllerFrontend {
+  readonly config: ControllerConfig;
+  private readonly metadataLog: MetadataLog;
+  private readonly log: Logger;
+  private readonly newTopicId: () => Buffer;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(metadataLog: MetadataLog, options: ControllerFrontendOptions) {
+    this.metadataLog = metadataLog;
+    this.config = validateConfig(options.config);
+    this.log = options.logger.child({ component: 'controller' });
+    this.newTopicId = options.newTopicId ?? newTopicId;
+  }
+
+  get image(): MetadataImage {
+    return this.metadataLog.image;
+  }
+
+  /** Runs operations one at a time, each against the image its predecessor committed. */
+  private exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(op, op);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  createTopics(topics: readonly CreateTopicSpec[], options: { validateOnly?: boolean } = {}): Promise<CreateTopicOutcome[]> {
+    return this.exclusive(async () => {
+      const seen = new Map<string, number>();
+      for (const t of topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+      // validate_only checks each topic against the image as it is; created ones move it on.
+      let startIndex = partitionCount(this.image);
+      const outcomes: CreateTopicOutcome[] = [];
+      for (const spec of topics) {
+        const numPartitions = spec.numPartitions === -1 ? this.config.defaultPartitions : spec.numPartitions;
+        const replicationFactor = spec.replicationFactor === 0 || spec.replicationFactor === -1 ? this.config.defaultReplicationFactor : spec.replicationFactor;
+        try {
+          if ((seen.get(spec.name) ?? 0) > 1) throw new SamsaError('INVALID_REQUEST', `topic ${JSON.stringify(spec.name)} appears more than once in the request`);
+          const plan = this.planTopic(this.image, spec.name, numPartitions, replicationFactor, spec.configs ?? {}, startIndex);
+          startIndex += numPartitions;
+          if (options.validateOnly === true) {
+            outcomes.push({ name: spec.name, numPartitions, replicationFactor });
+            continue;
+          }
+          await this.metadataLog.append(plan.records);
+          this.log.info({ topic: spec.name, topicId: topicIdToString(plan.topicId), partitions: numPartitions, replicationFactor }, 'topic created');
+          outcomes.push({ name: spec.name, topicId: plan.topicId, numPartitions, replicationFactor });
+        } catch (err) {
+          outcomes.push({ name: spec.name, numPartitions, replicationFactor, error: asSamsaError(err, this.log) });
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  /** Validates one topic and returns the records that create it; throws the first typed error. */
+  private planTopic(
+    image: MetadataImage,
+    name: string,
+    numPartitions: number,
+    replicationFactor: number,
+    configs: Readonly<Record<string, string>>,
+    startIndex: number,
+  ): { topicId: Buffer; records: MetadataRecord[] } {
+    validateTopicName(name);
+    if (image.topicsByName.has(name)) throw new SamsaError('TOPIC_ALREADY_EXISTS', `topic ${JSON.stringify(name)} already exists`);
+    if (!Number.isInteger(numPartitions) || numPartitions < 1 || numPartitions > TOPIC_PARTITIONS_MAX) {
+      throw new SamsaError('INVALID_PARTITIONS', `a topic has 1 to ${TOPIC_PARTITIONS_MAX} partitions, not ${numPartitions}`);
+    }
+    const live = liveBrokerIds(image);
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > live.length) {
+      throw new SamsaError('INVALID_REPLICATION_FACTOR', `replication factor ${replicationFactor} is not between 1 and the ${live.length} live broker(s)`);
+    }
+    validateTopicConfigs(configs, { replicationFactor, maxMessageBytes: this.config.maxMessageBytes });
+    let topicId = this.newTopicId();
+    // A random 128-bit id colliding is all but impossible; a bounded retry keeps it impossible.
+    for (let attempt = 0; image.topicsById.has(topicIdToString(topicId)); attempt++) {
+      assert(attempt < 3, 'topic id source keeps returning ids in use');
+      topicId = this.newTopicId();
+    }
+    const records: MetadataRecord[] = [Records.topicCreated({ name, topicId, configs })];
+    placeReplicas(live, numPartitions, replicationFactor, startIndex).forEach((replicas, partition) => {
+      records.push(Records.partitionChanged({ topicId, partition, replicas, leaderId: replicas[0]!, leaderEpoch: 0, isr: replicas, partitionEpoch: 0 }));
+    });
+    return { topicId, records };
+  }
+
+  deleteTopics(names: readonly string[]): Promise<DeleteTopicOutcome[]> {
+    return this.exclusive(async () => {
+      const seen = new Map<string, number>();
+      for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1);
+      const image = this.image;
+      const outcomes: (DeleteTopicOutcome | { name: string; topicId: Buffer; pending: true })[] = [];
+      const records: MetadataRecord[] = [];
+      for (const name of names) {
+        if ((seen.get(name) ?? 0) > 1) {
+          outcomes.push({ name, error: new SamsaError('INVALID_REQUEST', `topic ${JSON.stringify(name)} appears more than once in the request`) });
+          continue;
+        }
+        const topic = image.topicsByName.get(name);
+        if (topic === undefined) {
+          outcomes.push({ name, error: new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${JSON.stringify(name)} does not exist`) });
+          continue;
+        }
+        records.push(Records.topicDeleted(topic.id, name));
+        outcomes.push({ name, topicId: topic.id, pending: true });
+      }
+      let failure: SamsaError | undefined;
+      if (records.length > 0) {
+        try {
+          await this.metadataLog.append(records);
+        } catch (err) {
+          failure = asSamsaError(err, this.log);
+        }
+      }
+      return outcomes.map((o) => {
+        if (!('pending' in o)) return o;
+        if (failure !== undefined) return { name: o.name, error: failure };
+        this.log.info({ topic: o.name, topicId: topicIdToString(o.topicId) }, 'topic deleted');
+        return { name: o.name, topicId: o.topicId };
+      });
+    });
+  }
+
+  /**
+   * Sets and removes topic configs (a value of '' in `set` removes the key, as the API says).
+   * Throws UNKNOWN_TOPIC_OR_PARTITION or INVALID_CONFIG; with validateOnly, changes nothing.
+   */
+  alterConfigs(topicName: string, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<void> {
+    return this.exclusive(async () => {
+      const topic = this.image.topicsByName.get(topicName);
+      if (topic === undefined) throw new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${JSON.stringify(topicName)} does not exist`);
+      const set: Record<string, string> = {};
+      const removed = new Set<string>();
+      for (const [key, value] of Object.entries(changes.set ?? {})) {
+        if (value === '') removed.add(key);
+        else set[key] = value;
+      }
+      for (const key of changes.delete ?? []) {
+        if (Object.hasOwn(set, key)) throw new SamsaError('INVALID_CONFIG', `config ${JSON.stringify(key)} is both set and deleted`);
+        removed.add(key);
+      }
+      for (const key of removed) {
+        if (topicConfigDef(key) === undefined) throw new SamsaError('INVALID_CONFIG', `unknown topic config ${JSON.stringify(key)}`);
+      }
+      validateTopicConfigs(set, { replicationFactor: replicationFactorOf(topic), maxMessageBytes: this.config.maxMessageBytes });
+      const effectiveSet = Object.fromEntries(Object.entries(set).filter(([k, v]) => topic.configs.get(k) !== v));
+      const effectiveDeleted = [...removed].filter((k) => topic.configs.has(k));
+      if (options.validateOnly === true || (Object.keys(effectiveSet).length === 0 && effectiveDeleted.length === 0)) return;
+      await this.metadataLog.append([Records.configChanged(topic.id, effectiveSet, effectiveDeleted)]);
+      this.log.info({ topic: topicName, set: effectiveSet, deleted: effectiveDeleted }, 'topic configs changed');
+    });
+  }
+
+  /**
+   * Registers a broker (a new incarnation per process start) and, this issue's cluster of one
+   * having nothing to catch up, unfences it in the same commit. Resolves with the applied index.
+   */
+  registerBroker(request: BrokerRegistrationRequest): Promise<number> {
+    return this.exclusive(async () => {
+      const { brokerId, incarnationId, endpoints } = request;
+      if (!Number.isInteger(brokerId) || brokerId < 0) throw new SamsaError('INVALID_REQUEST', `broker id ${brokerId} is not a non-negative integer`);
+      if (incarnationId === '') throw new SamsaError('INVALID_REQUEST', 'a broker registration needs an incarnation id');
+      for (const e of endpoints) {
+        if (e.host === '' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new SamsaError('INVALID_REQUEST', `broker endpoint ${e.host}:${e.port} is not valid`);
+      }
+      const current = this.image.brokers.get(brokerId);
+      if (current !== undefined && current.incarnationId === incarnationId && !current.fenced) return this.image.appliedIndex;
+      const index = await this.metadataLog.append([
+        Records.registerBroker({ brokerId, incarnationId, endpoints, rack: request.rack ?? '', fenced: true }),
+        Records.brokerUnfenced(brokerId, incarnationId),
+      ]);
+      this.log.info({ brokerId, incarnationId, endpoints, index }, 'broker registered');
+      return index;
+    });
+  }
+
+  /** Hands a registered broker the next block of producer ids. */
+  allocateProducerIds(brokerId: number): Promise<{ firstProducerId: number; blockSize: number }> {
+    return this.exclusive(async () => {
+      if (!this.image.brokers.has(brokerId)) throw new SamsaError('INVALID_REQUEST', `broker ${brokerId} is not registered`);
+      const firstProducerId = this.image.nextProducerId;
+      const blockSize = this.config.producerIdBlockSize;
+      await this.metadataLog.append([Records.producerIdsAllocated(brokerId, firstProducerId, blockSize)]);
+      return { firstProducerId, blockSize };
+    });
+  }
+}
+

@@ -1,0 +1,98 @@
+// Proves the topic config table: its defaults (including min.insync.replicas following the
+// replication factor and max.message.bytes following the broker), the values each key accepts
+// and refuses (INVALID_CONFIG naming the key), and the typed settings the broker reads.
+import { describe, expect, it } from 'vitest';
+import type { TopicImage } from './image.js';
+import { TOPIC_CONFIGS, describeTopicConfigs, topicSettings, validateTopicConfigs } from './topic-config.js';
+import { validateConfig } from './config.js';
+
+const ctx = { replicationFactor: 1, maxMessageBytes: 1_048_576 };
+
+function topic(configs: Record<string, string>, replicationFactor = 1): TopicImage {
+  const replicas = Array.from({ length: replicationFactor }, (_, i) => i);
+  return {
+    id: Buffer.alloc(16),
+    idString: '00000000-0000-0000-0000-000000000000',
+    name: 't',
+    internal: false,
+    configs: new Map(Object.entries(configs)),
+    partitions: [{ replicas, leaderId: 0, leaderEpoch: 0, isr: replicas, partitionEpoch: 0 }],
+  };
+}
+
+describe('topic config table', () => {
+  it('has one documented row per key', () => {
+    expect(TOPIC_CONFIGS.map((d) => d.name)).toEqual(['retention.ms', 'retention.bytes', 'max.message.bytes', 'cleanup.policy', 'message.timestamp.type', 'min.insync.replicas']);
+    for (const d of TOPIC_CONFIGS) expect(d.doc.length).toBeGreaterThan(10);
+  });
+
+  it('gives the defaults, min.insync.replicas by replication factor', () => {
+    const values = (rf: number) => Object.fromEntries(describeTopicConfigs(topic({}, rf), 1_048_576).map((c) => [c.name, c.value]));
+    expect(values(1)).toEqual({
+      'retention.ms': '604800000',
+      'retention.bytes': '-1',
+      'max.message.bytes': '1048576',
+      'cleanup.policy': 'delete',
+      'message.timestamp.type': 'CreateTime',
+      'min.insync.replicas': '1',
+    });
+    expect(values(2)['min.insync.replicas']).toBe('1');
+    expect(values(3)['min.insync.replicas']).toBe('2');
+    expect(describeTopicConfigs(topic({ 'retention.ms': '-1' }), 1000).filter((c) => !c.isDefault)).toEqual([{ name: 'retention.ms', value: '-1', isDefault: false }]);
+  });
+
+  it('accepts valid values', () => {
+    expect(() =>
+      validateTopicConfigs(
+        { 'retention.ms': '-1', 'retention.bytes': '0', 'max.message.bytes': '1048576', 'cleanup.policy': 'delete', 'message.timestamp.type': 'LogAppendTime', 'min.insync.replicas': '1' },
+        ctx,
+      ),
+    ).not.toThrow();
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ nope: '1' }, /unknown topic config "nope"/],
+    [{ 'retention.ms': '-2' }, /retention.ms/],
+    [{ 'retention.ms': '1.5' }, /not an integer/],
+    [{ 'retention.ms': ' 1' }, /not an integer/],
+    [{ 'retention.ms': '99999999999999999' }, /retention.ms/],
+    [{ 'retention.bytes': 'x' }, /retention.bytes/],
+    [{ 'max.message.bytes': '0' }, /max.message.bytes/],
+    [{ 'max.message.bytes': '1048577' }, /between 1 and 1048576/],
+    [{ 'cleanup.policy': 'compact' }, /not supported yet/],
+    [{ 'cleanup.policy': 'delete,compact' }, /not supported yet/],
+    [{ 'cleanup.policy': 'forever' }, /must be delete/],
+    [{ 'message.timestamp.type': 'createtime' }, /CreateTime or LogAppendTime/],
+    [{ 'min.insync.replicas': '0' }, /min.insync.replicas/],
+    [{ 'min.insync.replicas': '2' }, /between 1 and 1/],
+  ];
+  for (const [configs, message] of bad) {
+    it(`refuses ${JSON.stringify(configs)}`, () => {
+      expect(() => validateTopicConfigs(configs, ctx)).toThrow(message);
+      try {
+        validateTopicConfigs(configs, ctx);
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'INVALID_CONFIG' });
+      }
+    });
+  }
+
+  it('parses typed settings, capping max.message.bytes at the broker limit', () => {
+    expect(topicSettings(topic({ 'message.timestamp.type': 'LogAppendTime', 'max.message.bytes': '5000' }), 4000)).toEqual({
+      retentionMs: 604800000,
+      retentionBytes: -1,
+      maxMessageBytes: 4000,
+      cleanupPolicy: 'delete',
+      timestampType: 'LogAppendTime',
+      minInsyncReplicas: 1,
+    });
+  });
+});
+
+describe('controller validateConfig', () => {
+  it('fills defaults and names a bad setting', () => {
+    expect(validateConfig({})).toEqual({ defaultPartitions: 1, defaultReplicationFactor: 1, maxMessageBytes: 1_048_576, producerIdBlockSize: 1000 });
+    expect(() => validateConfig({ defaultPartitions: 0 })).toThrow(/defaultPartitions/);
+    expect(() => validateConfig({ maxMessageBytes: 1.5 })).toThrow(/maxMessageBytes/);
+  });
+});
