@@ -4,23 +4,37 @@
 // per-topic code, a non-zero CLI exit with the code's name, or a gRPC status for a malformed call),
 // and afterwards the topic list and every end offset are exactly what they were: nothing changed.
 import * as grpc from '@grpc/grpc-js';
-import { encodeBatch, BatchField, type SamsaClientClient } from '@samsa/protocol';
+import { BatchField, encodeBatch } from '@samsa/protocol';
+import type {
+  CreateTopicsResponse__Output,
+  DescribeTopicsResponse__Output,
+  FetchResponse__Output,
+  ListTopicsResponse__Output,
+  MetadataResponse__Output,
+  ProduceResponse__Output,
+  SamsaClientClient,
+} from '@samsa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, runCli } from './harness/cluster.js';
 
 let cluster: Cluster;
 let rpc: SamsaClientClient;
 
-const call = <Req, Res>(method: (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown, req: Req): Promise<Res> =>
-  new Promise((resolve, reject) => {
-    method.call(rpc, req, { deadline: Date.now() + 10_000 }, (err, res) => (err || res === undefined ? reject(err ?? new Error('no response')) : resolve(res)));
+type Unary<Res> = (req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown;
+
+/** A unary call of the raw client API, as a promise. */
+function call<Res>(method: string, req: object): Promise<Res> {
+  const fn = (rpc as unknown as Record<string, Unary<Res>>)[method]!;
+  return new Promise((resolve, reject) => {
+    fn.call(rpc, req, { deadline: Date.now() + 10_000 }, (err, res) => (err || res === undefined ? reject(err ?? new Error('no response')) : resolve(res)));
   });
+}
 
 /** What must not change: topic names and every partition's end offset. */
 async function snapshot(): Promise<string> {
-  const topics = await call(rpc.ListTopics, { include_internal: true });
+  const topics = await call<ListTopicsResponse__Output>('ListTopics', { include_internal: true });
   const names = topics.topics.map((t) => t.name).sort();
-  const described = await call(rpc.DescribeTopics, { names });
+  const described = await call<DescribeTopicsResponse__Output>('DescribeTopics', { names });
   return JSON.stringify(described.topics.map((t) => [t.name, t.partitions.map((p) => [p.partition, p.log_end_offset, p.high_watermark])]));
 }
 
@@ -70,7 +84,7 @@ describe('bad input through the CLI', () => {
 
 describe('bad input through the raw gRPC API', () => {
   const produce = async (partition: number, records: Buffer, acks = 1, topic = 'good') => {
-    const res = await call(rpc.Produce, { acks, timeout_ms: 5000, topics: [{ name: topic, partitions: [{ partition, records, current_leader_epoch: -1 }] }] });
+    const res = await call<ProduceResponse__Output>('Produce', { acks, timeout_ms: 5000, topics: [{ name: topic, partitions: [{ partition, records, current_leader_epoch: -1 }] }] });
     return res.topics[0]!.partitions[0]!;
   };
 
@@ -93,14 +107,14 @@ describe('bad input through the raw gRPC API', () => {
   it('a whole-call error for bad acks and for a zero-partition topic, nothing created', async () => {
     const before = await snapshot();
     await expect(produce(0, encodeBatch([{ value: 'v' }]), 2)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-    const created = await call(rpc.CreateTopics, { topics: [{ name: 'zero', num_partitions: 0, replication_factor: 1, configs: {} }] });
+    const created = await call<CreateTopicsResponse__Output>('CreateTopics', { topics: [{ name: 'zero', num_partitions: 0, replication_factor: 1, configs: {} }] });
     expect(created.results[0]!.error_code).toBe('INVALID_PARTITIONS');
     expect(await snapshot()).toBe(before);
   });
 
   it('OFFSET_OUT_OF_RANGE for a negative fetch offset and one past the end', async () => {
     for (const offset of ['-1', '1000']) {
-      const res = await call(rpc.Fetch, { max_wait_ms: 0, min_bytes: 0, max_bytes: 1 << 20, topics: [{ name: 'good', partitions: [{ partition: 0, fetch_offset: offset, partition_max_bytes: 1 << 20, current_leader_epoch: -1 }] }] });
+      const res = await call<FetchResponse__Output>('Fetch', { max_wait_ms: 0, min_bytes: 0, max_bytes: 1 << 20, topics: [{ name: 'good', partitions: [{ partition: 0, fetch_offset: offset, partition_max_bytes: 1 << 20, current_leader_epoch: -1 }] }] });
       expect(res.topics[0]!.partitions[0]!.error_code).toBe('OFFSET_OUT_OF_RANGE');
     }
   });
@@ -121,6 +135,6 @@ describe('bad input through the raw gRPC API', () => {
     }
     expect(await snapshot()).toBe(before);
     // The broker is still serving.
-    expect((await call(rpc.Metadata, { topics: [] })).topics.length).toBeGreaterThan(0);
+    expect((await call<MetadataResponse__Output>('Metadata', { topics: [] })).topics.length).toBeGreaterThan(0);
   });
 });

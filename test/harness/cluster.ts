@@ -51,7 +51,10 @@ export class BrokerNode {
   private readonly logTail: string[] = [];
   private client: SamsaClientClient | undefined;
 
-  constructor(nodeId: number, port: number, dataDir: string, private readonly options: NodeOptions) {
+  private readonly options: NodeOptions;
+
+  constructor(nodeId: number, port: number, dataDir: string, options: NodeOptions) {
+    this.options = options;
     this.nodeId = nodeId;
     this.port = port;
     this.dataDir = dataDir;

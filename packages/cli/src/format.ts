@@ -1,0 +1,63 @@
+// Output formats. JSON lines for consumed records: key, value and header values are UTF-8 strings
+// when their bytes are valid UTF-8, otherwise an object {"base64": "..."} (so a script can tell a
+// string from bytes with one typeof check); null stays null.
+import { isUtf8 } from 'node:buffer';
+import type { KafkaMessage, TopicDescription } from '@samsa/client';
+
+export type JsonBytes = string | { base64: string } | null;
+
+export function bytesToJson(b: Buffer | null): JsonBytes {
+  if (b === null) return null;
+  return isUtf8(b) ? b.toString('utf8') : { base64: b.toString('base64') };
+}
+
+export interface JsonRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: JsonBytes;
+  value: JsonBytes;
+  headers: Record<string, JsonBytes | JsonBytes[]>;
+}
+
+export function recordToJson(topic: string, partition: number, message: KafkaMessage): JsonRecord {
+  const headers: Record<string, JsonBytes | JsonBytes[]> = {};
+  for (const [k, v] of Object.entries(message.headers)) {
+    headers[k] = Array.isArray(v) ? (v as (Buffer | null)[]).map(bytesToJson) : bytesToJson(v as Buffer | null);
+  }
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number(message.timestamp),
+    key: bytesToJson(message.key),
+    value: bytesToJson(message.value),
+    headers,
+  };
+}
+
+/** One JSON line for a consumed record. */
+export const formatJsonRecord = (topic: string, partition: number, message: KafkaMessage): string => `${JSON.stringify(recordToJson(topic, partition, message))}\n`;
+
+/** A text line: the value, or key, separator and value; a null key or value prints as "null". */
+export function formatTextRecord(message: KafkaMessage, printKey: boolean, separator: string): Buffer {
+  const value = message.value ?? Buffer.from('null');
+  if (!printKey) return Buffer.concat([value, Buffer.from('\n')]);
+  return Buffer.concat([message.key ?? Buffer.from('null'), Buffer.from(separator, 'utf8'), value, Buffer.from('\n')]);
+}
+
+/** `topics describe` as Kafka's kafka-topics.sh prints it: a topic line, then a line per partition. */
+export function formatTopicDescription(t: TopicDescription): string {
+  const rf = t.partitions[0]?.replicas.length ?? 0;
+  const overrides = t.configs.filter((c) => !c.isDefault).map((c) => `${c.name}=${c.value}`);
+  const lines = [`Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${overrides.join(',')}`];
+  for (const p of t.partitions) {
+    const error = p.errorCode === 'NONE' ? '' : `\tError: ${p.errorCode}`;
+    lines.push(
+      `\tPartition: ${p.partitionId}\tLeader: ${p.leader}\tLeaderEpoch: ${p.leaderEpoch}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}` +
+        `\tLogStartOffset: ${p.logStartOffset}\tHighWatermark: ${p.highWatermark}\tLogEndOffset: ${p.logEndOffset}\tSizeBytes: ${p.sizeBytes}${error}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,11 @@
+// @samsa/cli: the `samsa` command. main.ts runs it; tests call run() in-process.
+export { VERSION, buildProgram, run } from './program.js';
+export type { CliIo, RunContext } from './io.js';
+export { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, formatError } from './errors.js';
+export { LineSplitter, readLines, splitKeyValue } from './lines.js';
+export { bytesToJson, formatJsonRecord, formatTextRecord, formatTopicDescription, recordToJson } from './format.js';
+export type { JsonBytes, JsonRecord } from './format.js';
+export { BROKER_FLAGS, flagOf, parseProperties, resolveBrokerConfig } from './broker-config.js';
+export type { BrokerConfigSources } from './broker-config.js';
+export { DEFAULT_BOOTSTRAP, acksOption, bootstrapOption, integerOption, keyValueOption } from './options.js';
+export { MAX_UNACKED_BYTES, MAX_UNACKED_RECORDS } from './commands/produce.js';
