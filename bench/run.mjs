@@ -4,7 +4,7 @@
 //   produce   throughput, 1 KiB random payloads, batched, acks=1, log.flush.sync true and false
 //   consume   throughput from the start of a large partition
 //   latency   p50/p99/p99.9 produce latency at a fixed rate, from each record's intended send time
-//   layout    the storage layout benchmark (bench/layout.mjs), small volume unless --layout-gb
+//   layout    the storage layout benchmark (bench/layout.mjs): sustained synced writes, 2 GB per case (--layout-gb)
 //
 // Every figure comes after a warm-up and is the median [min..max] of --runs runs (default 3); end
 // offsets are checked after each run. Figures are printed, never asserted.
@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
     'consume-mb': { type: 'string', default: '512' },
     rate: { type: 'string', default: '5000' },
     'latency-seconds': { type: 'string', default: '10' },
-    'layout-gb': { type: 'string', default: '0.25' },
+    'layout-gb': { type: 'string', default: '2' },
     quick: { type: 'boolean', default: false },
   },
 });
