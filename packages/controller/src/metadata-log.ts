@@ -129,6 +129,9 @@ export class LocalMetadataLog implements MetadataLog {
       await db.open();
     } catch (err) {
       const cause = (err as { cause?: Error }).cause;
+      if (cause !== undefined && /\bLOCK\b/.test(cause.message)) {
+        throw new DataDirError(`the data directory ${dataDir} is in use by another process (is a broker already running on it?)`, { cause: err });
+      }
       throw new DataDirError(`cannot open the metadata log at ${path}: ${(err as Error).message}${cause ? ` (${cause.message})` : ''}`, { cause: err });
     }
     try {
