@@ -19,6 +19,14 @@ module.exports = {
     },
     { name: 'client-not-broker', severity: 'error', from: { path: '^packages/client/' }, to: { path: '(^packages/(broker|storage|controller)/|@samsa/(broker|storage|controller))' } },
     { name: 'storage-no-network', severity: 'error', from: { path: '^packages/storage/' }, to: { path: '(@grpc/grpc-js|^packages/(broker|client|controller|cli)/)' } },
+    {
+      name: 'raft-core-is-pure',
+      comment: 'the Raft core reads no clock, opens no socket, imports nothing but its own core files',
+      severity: 'error',
+      from: { path: '^packages/raft/src/core/' },
+      to: { pathNot: '^packages/raft/src/core/' },
+    },
+    { name: 'raft-knows-no-topics', severity: 'error', from: { path: '^packages/raft/' }, to: { path: '^packages/(storage|controller|broker|client|cli)/' } },
     { name: 'protocol-is-a-leaf', severity: 'error', from: { path: '^packages/protocol/' }, to: { path: '^packages/(?!protocol/)' } },
   ],
   options: {
