@@ -166,10 +166,20 @@ export class Cluster {
     this.root = root;
   }
 
-  static async start(count: number, options: Omit<NodeOptions, 'nodeId'> = {}): Promise<Cluster> {
+  /**
+   * Starts `count` nodes. With `quorum: true` every node runs combined mode (broker and controller)
+   * and is a voter of one metadata quorum (`--controller-voters` lists them all); otherwise each
+   * node is a cluster of one.
+   */
+  static async start(count: number, options: Omit<NodeOptions, 'nodeId'> & { quorum?: boolean } = {}): Promise<Cluster> {
     const cluster = new Cluster(mkdtempSync(join(tmpdir(), 'samsa-test-')));
+    const ports: number[] = [];
+    for (let i = 1; i <= count; i++) ports.push(await freePort());
+    const voters = ports.map((port, i) => `${i + 1}@127.0.0.1:${port}`).join(',');
+    const quorumArgs = options.quorum === true ? ['--roles', 'broker,controller', '--controller-voters', voters] : [];
     for (let i = 1; i <= count; i++) {
-      const node = new BrokerNode(i, await freePort(), join(cluster.root, `node-${i}`), { ...options, nodeId: i });
+      const args = [...quorumArgs, ...(options.args ?? [])];
+      const node = new BrokerNode(i, ports[i - 1]!, join(cluster.root, `node-${i}`), { ...options, args, nodeId: i });
       cluster.nodes.push(node);
     }
     try {
