@@ -27,6 +27,13 @@ export interface Entry {
 export interface ConfChange {
   readonly type: 'add-voter' | 'remove-voter';
   readonly nodeId: NodeId;
+  /**
+   * The voters after this change. The leader fills it in when it proposes the change, so that the
+   * entry describes its configuration absolutely: a node that joins with an empty configuration and
+   * receives the log from index 1 learns the right voters without knowing the bootstrap set.
+   * Absent in a proposal (proposeConfChange ignores it).
+   */
+  readonly voters?: readonly NodeId[];
 }
 
 /** What must be on disk before any message that depends on it is sent. */
@@ -123,6 +130,11 @@ export interface Ready {
   readonly softState?: SoftState;
   readonly hardState?: HardState;
   readonly entries: readonly Entry[];
+  /**
+   * A snapshot received from the leader and installed by the core, which dropped its whole log for
+   * it: storage replaces its log up to snapshot.meta.index (later entries of the old log may be kept
+   * only if the entry at that index has the snapshot's term; `entries` of this Ready follow it).
+   */
   readonly snapshot?: Snapshot;
   readonly committedEntries: readonly Entry[];
   readonly messages: readonly Message[];
@@ -134,8 +146,16 @@ export interface InitialState {
   readonly snapshot?: Snapshot;
   /** Entries after the snapshot, in order. */
   readonly entries: readonly Entry[];
-  /** Voters when there is neither snapshot nor conf-change entry (a fresh cluster). */
+  /**
+   * Voters when there is neither snapshot nor conf-change entry (a fresh cluster). A node that joins
+   * a running cluster passes [] and waits for the leader to send it the log or a snapshot.
+   */
   readonly bootstrapVoters: readonly NodeId[];
+  /**
+   * What the driver's state machine has already applied (default: the snapshot's index). Committed
+   * entries after it are handed out again in ready().
+   */
+  readonly applied?: number;
 }
 
 export interface RaftStatus {
@@ -150,6 +170,20 @@ export interface RaftStatus {
   readonly voters: readonly NodeId[];
   /** A leadership transfer in progress: its target. */
   readonly transferee: NodeId;
+  /** On a leader: what it knows of each voter's log (match, next, replication state). */
+  readonly progress?: readonly PeerProgress[];
+}
+
+/** The leader's view of one voter's log (for status pages; see core/progress.ts). */
+export interface PeerProgress {
+  readonly id: NodeId;
+  /** Highest index known to be replicated on that node. */
+  readonly match: number;
+  /** Next index to send. */
+  readonly next: number;
+  readonly state: 'probe' | 'replicate' | 'snapshot';
+  /** Heard from within the current check-quorum window. */
+  readonly recentActive: boolean;
 }
 
 /** Injected logger (pino-compatible subset). */
@@ -177,4 +211,32 @@ export interface RaftConfig {
   /** Seeded random source in [0, 1). */
   readonly random: () => number;
   readonly logger: RaftLogger;
+  /**
+   * Upper bound on APPEND messages in flight to one follower in the replicate state (flow control).
+   * Default RAFT_CORE_DEFAULTS.maxInflightAppends.
+   */
+  readonly maxInflightAppends?: number;
+  /**
+   * Upper bound on a snapshot a follower accepts (the chunks it buffers until the last one).
+   * Default RAFT_CORE_DEFAULTS.maxSnapshotBytes.
+   */
+  readonly maxSnapshotBytes?: number;
+  /**
+   * TEST ONLY. Deliberate bugs, switched on by the mutation tests (src/sim/mutation.test.ts) to prove
+   * that the simulator's checker catches them. Never set in production.
+   */
+  readonly mutations?: RaftMutations;
+}
+
+/** TEST ONLY: the deliberate bugs RaftConfig.mutations can switch on. */
+export interface RaftMutations {
+  /** Grant a vote even after voting for another candidate in the same term. */
+  readonly voteTwice?: boolean;
+  /** Commit by counting replicas whatever the entry's term (breaks the rule of §5.4.2). */
+  readonly commitPreviousTermByCounting?: boolean;
+  /**
+   * Hand out each Ready's messages one Ready before the hard state and entries they depend on, so a
+   * crash between the two loses state that other nodes were already told about.
+   */
+  readonly sendBeforePersist?: boolean;
 }
