@@ -1,0 +1,8 @@
+// Original file: proto/samsa/v1/quorum.proto
+
+
+export interface RaftIdentifyRequest {
+}
+
+export interface RaftIdentifyRequest__Output {
+}
