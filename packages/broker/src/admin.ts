@@ -1,9 +1,10 @@
-// Metadata and topic administration. Reads answer from the metadata image (the broker's metadata
-// cache); changes go through the controller frontend, which answers once its records are
-// committed and applied, and then wait for this node's reconciler, so that a topic is ready to
-// take writes (and a deleted one's logs are gone) when the call returns.
+// Metadata and topic administration. Reads answer from the metadata image this node follows (its
+// metadata cache); changes go to the active controller (ControllerGateway: locally, or forwarded),
+// which answers once its records are committed, and then wait until this node's image and its
+// reconciler have them, so that a topic is ready to take writes (and a deleted one's logs are
+// gone) here when the call returns.
 import { describeTopicConfigs, replicationFactorOf } from '@samsa/controller';
-import type { CreateTopicSpec, MetadataImage, TopicImage } from '@samsa/controller';
+import type { MetadataImage, TopicImage } from '@samsa/controller';
 import type {
   AlterConfigsRequest__Output,
   AlterConfigsResponse,
@@ -22,7 +23,7 @@ import type {
   TopicMetadata,
 } from '@samsa/protocol';
 import type { BrokerContext } from './context.js';
-import { asSamsaError, errorFields } from './errors.js';
+import { waitForIndex } from './metadata-view.js';
 
 const EMPTY = Buffer.alloc(0);
 /** The endpoint clients use, among a broker's registered endpoints. */
@@ -35,7 +36,7 @@ function selectTopics(image: MetadataImage, names: readonly string[], includeInt
 }
 
 export function metadata(ctx: BrokerContext, req: MetadataRequest__Output): MetadataResponse {
-  const image = ctx.metadataLog.image;
+  const image = ctx.metadata.image;
   const brokers = [...image.brokers.values()]
     .sort((a, b) => a.id - b.id)
     .map((b) => {
@@ -59,19 +60,18 @@ export function metadata(ctx: BrokerContext, req: MetadataRequest__Output): Meta
       })),
     };
   });
-  // A cluster of one: this node is the active controller.
-  return { cluster_id: image.clusterId, controller_id: ctx.nodeId, brokers, topics };
+  return { cluster_id: image.clusterId, controller_id: ctx.controller.activeControllerId(), brokers, topics };
 }
 
 export function listTopics(ctx: BrokerContext, req: ListTopicsRequest__Output): ListTopicsResponse {
-  const topics = selectTopics(ctx.metadataLog.image, [], req.include_internal) as TopicImage[];
+  const topics = selectTopics(ctx.metadata.image, [], req.include_internal) as TopicImage[];
   return {
     topics: topics.map((t) => ({ name: t.name, topic_id: t.id, num_partitions: t.partitions.length, replication_factor: replicationFactorOf(t), internal: t.internal })),
   };
 }
 
 export function describeTopics(ctx: BrokerContext, req: DescribeTopicsRequest__Output): DescribeTopicsResponse {
-  const image = ctx.metadataLog.image;
+  const image = ctx.metadata.image;
   const topics = selectTopics(image, req.names).map((t): TopicDescription => {
     if (typeof t === 'string') {
       return { name: t, topic_id: EMPTY, error_code: 'UNKNOWN_TOPIC_OR_PARTITION', error_message: `topic ${JSON.stringify(t)} does not exist`, partitions: [], configs: [] };
@@ -110,33 +110,26 @@ export function describeTopics(ctx: BrokerContext, req: DescribeTopicsRequest__O
   return { topics };
 }
 
+/** Waits until this node's image and reconciler have `offset`, so the change is in effect here. */
+async function settle(ctx: BrokerContext, offset: number): Promise<void> {
+  await waitForIndex(ctx.metadata, offset, ctx.stopSignal);
+  await ctx.reconciler.waitFor(offset);
+}
+
 export async function createTopics(ctx: BrokerContext, req: CreateTopicsRequest__Output): Promise<CreateTopicsResponse> {
-  const specs: CreateTopicSpec[] = req.topics.map((t) => ({ name: t.name, numPartitions: t.num_partitions, replicationFactor: t.replication_factor, configs: t.configs }));
-  const outcomes = await ctx.frontend.createTopics(specs, { validateOnly: req.validate_only });
-  await ctx.reconciler.waitFor(ctx.metadataLog.image.appliedIndex);
-  return {
-    results: outcomes.map((o) => ({
-      name: o.name,
-      topic_id: o.topicId ?? EMPTY,
-      ...(o.error === undefined ? { error_code: 'NONE' as const, error_message: '' } : errorFields(o.error)),
-      num_partitions: o.numPartitions,
-      replication_factor: o.replicationFactor,
-    })),
-  };
+  const { response, offset } = await ctx.controller.createTopics(req);
+  await settle(ctx, offset);
+  return response;
 }
 
 export async function deleteTopics(ctx: BrokerContext, req: DeleteTopicsRequest__Output): Promise<DeleteTopicsResponse> {
-  const outcomes = await ctx.frontend.deleteTopics(req.names);
-  await ctx.reconciler.waitFor(ctx.metadataLog.image.appliedIndex);
-  return { results: outcomes.map((o) => ({ name: o.name, ...(o.error === undefined ? { error_code: 'NONE' as const, error_message: '' } : errorFields(o.error)) })) };
+  const { response, offset } = await ctx.controller.deleteTopics(req);
+  await settle(ctx, offset);
+  return response;
 }
 
 export async function alterConfigs(ctx: BrokerContext, req: AlterConfigsRequest__Output): Promise<AlterConfigsResponse> {
-  try {
-    await ctx.frontend.alterConfigs(req.topic, { set: req.set, delete: req.delete }, { validateOnly: req.validate_only });
-    await ctx.reconciler.waitFor(ctx.metadataLog.image.appliedIndex);
-    return { topic: req.topic, error_code: 'NONE', error_message: '' };
-  } catch (err) {
-    return { topic: req.topic, ...errorFields(asSamsaError(err, ctx.log)) };
-  }
+  const { response, offset } = await ctx.controller.alterConfigs(req);
+  await settle(ctx, offset);
+  return response;
 }

@@ -1,28 +1,46 @@
-// The broker process's core: opens the metadata log and storage, serves the client API, registers
-// itself with the controller, reconciles its partitions with the metadata image, and stops
-// gracefully. Signals belong to the caller (the CLI calls stop() on SIGTERM / SIGINT).
-import { randomUUID } from 'node:crypto';
+// The node's core: by its roles, a controller (the metadata log and the active controller's
+// work: ControllerService), a broker (storage, the client API, and following the metadata), or
+// both (combined mode, the default: a cluster of one when it is the only voter). Signals belong to
+// the caller (the CLI calls stop() on SIGTERM / SIGINT).
+//
+// A broker registers with the active controller under a new incarnation id, follows the metadata
+// (its own metadata log in combined mode; the active controller's watch stream otherwise) until
+// its image has its registration, reconciles its partitions with that image, then heartbeats; it
+// answers client calls once the controller has unfenced it. Combined mode takes the same path:
+// registration and heartbeats go to the active controller over gRPC even when that is this very
+// process, so a combined node behaves the same whoever leads the metadata log.
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { ControllerFrontend, LocalMetadataLog } from '@samsa/controller';
+import { DataDirError, LocalMetadataLog, QuorumController, SYSTEM_CLOCK, formatDataDir, readMetaProperties } from '@samsa/controller';
+import type { MetadataLog } from '@samsa/controller';
 import { LogManager } from '@samsa/storage';
 import { GRPC_CHANNEL_OPTIONS, SamsaError } from '@samsa/protocol';
 import { formatHostPort, isWildcardHost, parseHostPort } from './address.js';
 import { CLIENT_ENDPOINT } from './admin.js';
 import { MESSAGE_OVERHEAD_BYTES, validateConfig } from './config.js';
-import type { BrokerConfig } from './config.js';
+import type { BrokerConfig, ProcessRole } from './config.js';
 import type { BrokerContext } from './context.js';
+import { ControllerClient } from './controller-client.js';
+import { ControllerGateway } from './controller-gateway.js';
+import { controllerServiceDefinition, createControllerHandlers } from './controller-service.js';
+import { BrokerLifecycle } from './lifecycle.js';
+import { MetadataFollower } from './metadata-follower.js';
+import { waitForIndex } from './metadata-view.js';
+import type { MetadataView } from './metadata-view.js';
 import { PartitionRegistry } from './partitions.js';
 import { Reconciler } from './reconciler.js';
 import { createHandlers, serviceDefinition } from './service.js';
+import { parseVoters } from './voters.js';
+import type { Voter } from './voters.js';
 
 /** How long stop() lets calls in progress finish before it cancels them. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
 export interface Broker {
   readonly nodeId: number;
+  readonly roles: readonly ProcessRole[];
   /** The host:port actually bound. */
   readonly address: string;
   /** Graceful: stops accepting calls, ends fetches, closes storage and the metadata log. Safe twice. */
@@ -31,9 +49,46 @@ export interface Broker {
   readonly closed: Promise<void>;
 }
 
+/** What the metadata log factory gets: enough to open a log, or a Raft log that serves on `server`. */
+export interface OpenMetadataLogArgs {
+  readonly dataDir: string;
+  readonly nodeId: number;
+  readonly clusterId?: string;
+  /** The configured voters (this node alone, address unknown before binding, when none are configured). */
+  readonly voters: readonly Voter[];
+  readonly logger: Logger;
+  /** The node's gRPC server, not yet bound: a log may add its own service to it. */
+  readonly server: grpc.Server;
+}
+
 export interface StartBrokerOptions {
   /** Root logger; a pino JSON logger at config.logLevel is created when absent. */
   logger?: Logger;
+  /** Opens the metadata log of a node with the controller role. Default: the single-voter LocalMetadataLog. */
+  openMetadataLog?: (args: OpenMetadataLogArgs) => Promise<MetadataLog>;
+  /**
+   * Abandons the start (a broker waits for its controllers to register and unfence it, which may
+   * take long when they are down): startBroker then rejects with BROKER_NOT_AVAILABLE.
+   */
+  signal?: AbortSignal;
+}
+
+/** Test hooks of a running node (not part of the public API: see brokerInternals()). */
+export interface BrokerInternals {
+  readonly lifecycle: BrokerLifecycle | undefined;
+  readonly controller: QuorumController | undefined;
+  readonly metadata: MetadataView | undefined;
+  /** Stops the node without its goodbyes, as a killed process: the server's connections are reset at once. */
+  kill(): Promise<void>;
+}
+
+const internals = new WeakMap<Broker, BrokerInternals>();
+
+/** The test hooks of a broker started in this process. */
+export function brokerInternals(broker: Broker): BrokerInternals {
+  const i = internals.get(broker);
+  if (i === undefined) throw new Error('assertion failed: not a broker of this process');
+  return i;
 }
 
 function bind(server: grpc.Server, address: string): Promise<number> {
@@ -56,11 +111,18 @@ function shutdown(server: grpc.Server, log: Logger): Promise<void> {
   });
 }
 
+const openLocalMetadataLog = (args: OpenMetadataLogArgs): Promise<MetadataLog> =>
+  LocalMetadataLog.open({ dataDir: args.dataDir, nodeId: args.nodeId, ...(args.clusterId !== undefined ? { clusterId: args.clusterId } : {}), logger: args.logger });
+
 export async function startBroker(config: BrokerConfig, options: StartBrokerOptions = {}): Promise<Broker> {
   const cfg = validateConfig(config);
+  const isBroker = cfg.roles.includes('broker');
+  const isController = cfg.roles.includes('controller');
   const root = options.logger ?? pino({ level: cfg.logLevel });
   const log = root.child({ nodeId: cfg.nodeId });
   const stopController = new AbortController();
+  const abandon = (): void => stopController.abort();
+  options.signal?.addEventListener('abort', abandon, { once: true });
   const inflight = new Set<Promise<unknown>>();
   const cleanups: (() => Promise<void>)[] = [];
   const unwind = async (): Promise<void> => {
@@ -74,37 +136,62 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
   };
 
   try {
-    const metadataLog = await LocalMetadataLog.open({ dataDir: cfg.dataDir, nodeId: cfg.nodeId, clusterId: cfg.clusterId, logger: log });
-    cleanups.push(() => metadataLog.close());
-    const logManager = await LogManager.open(
-      { dataDir: cfg.dataDir, logFlushSync: cfg.logFlushSync, retentionCheckIntervalMs: cfg.retentionCheckIntervalMs },
-      { logger: log.child({ component: 'storage' }) },
-    );
-    cleanups.push(() => logManager.close());
-    const frontend = new ControllerFrontend(metadataLog, {
-      logger: log,
-      config: { defaultPartitions: cfg.defaultPartitions, defaultReplicationFactor: cfg.defaultReplicationFactor, maxMessageBytes: cfg.maxMessageBytes },
-    });
-    const registry = new PartitionRegistry();
-    const reconciler = new Reconciler({ nodeId: cfg.nodeId, metadataLog, logManager, registry, maxMessageBytes: cfg.maxMessageBytes, logger: log });
-    cleanups.push(() => reconciler.stop());
-    const ctx: BrokerContext = {
-      config: cfg,
-      nodeId: cfg.nodeId,
-      log,
-      metadataLog,
-      frontend,
-      reconciler,
-      registry,
-      stopSignal: stopController.signal,
-      track(work) {
-        inflight.add(work);
-        void work.finally(() => inflight.delete(work));
-      },
-    };
+    if (options.signal?.aborted === true) throw new SamsaError('BROKER_NOT_AVAILABLE', 'the start was abandoned');
+    const configuredVoters = cfg.controllerVoters !== undefined ? parseVoters(cfg.controllerVoters) : undefined;
+    const server = new grpc.Server({ ...GRPC_CHANNEL_OPTIONS, 'grpc.max_receive_message_length': cfg.maxRequestBytes + MESSAGE_OVERHEAD_BYTES });
+    cleanups.push(async () => server.forceShutdown());
 
-    // Serve first (port 0 is only known once bound), but hold every call until the broker is
-    // registered and its partitions are reconciled.
+    let metadataLog: MetadataLog | undefined;
+    let dirClusterId = cfg.clusterId ?? '';
+    if (isController) {
+      metadataLog = await (options.openMetadataLog ?? openLocalMetadataLog)({
+        dataDir: cfg.dataDir,
+        nodeId: cfg.nodeId,
+        ...(cfg.clusterId !== undefined ? { clusterId: cfg.clusterId } : {}),
+        voters: configuredVoters ?? [{ id: cfg.nodeId, address: '' }],
+        logger: log,
+        server,
+      });
+      const opened = metadataLog;
+      cleanups.push(() => opened.close());
+      dirClusterId = opened.clusterId;
+    } else {
+      // A broker-only directory has no metadata log, only its identity (written once registered).
+      const props = await readMetaProperties(cfg.dataDir);
+      if (props !== undefined) {
+        if (props.nodeId !== cfg.nodeId) throw new DataDirError(`${cfg.dataDir}: this data directory belongs to node ${props.nodeId}, not to node ${cfg.nodeId}`);
+        if (cfg.clusterId !== undefined && props.clusterId !== cfg.clusterId) throw new DataDirError(`${cfg.dataDir}: this data directory belongs to cluster ${props.clusterId}, not to cluster ${cfg.clusterId}`);
+        dirClusterId = props.clusterId;
+      }
+    }
+
+    let logManager: LogManager | undefined;
+    if (isBroker) {
+      const opened = await LogManager.open(
+        { dataDir: cfg.dataDir, logFlushSync: cfg.logFlushSync, retentionCheckIntervalMs: cfg.retentionCheckIntervalMs },
+        { logger: log.child({ component: 'storage' }) },
+      );
+      logManager = opened;
+      cleanups.push(() => opened.close());
+    }
+
+    let quorumController: QuorumController | undefined;
+    if (metadataLog !== undefined) {
+      quorumController = new QuorumController(metadataLog, {
+        logger: log,
+        config: {
+          defaultPartitions: cfg.defaultPartitions,
+          defaultReplicationFactor: cfg.defaultReplicationFactor,
+          maxMessageBytes: cfg.maxMessageBytes,
+          brokerSessionTimeoutMs: cfg.brokerSessionTimeoutMs,
+          brokerHeartbeatIntervalMs: cfg.brokerHeartbeatIntervalMs,
+        },
+      });
+      const started = quorumController;
+      cleanups.push(async () => started.stop());
+    }
+
+    // Serve first (port 0 is only known once bound); client calls wait until the broker is ready.
     let markReady!: () => void;
     let failReady!: (err: Error) => void;
     const ready = new Promise<void>((resolve, reject) => {
@@ -112,60 +199,162 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       failReady = reject;
     });
     ready.catch(() => undefined);
-    const server = new grpc.Server({ ...GRPC_CHANNEL_OPTIONS, 'grpc.max_receive_message_length': cfg.maxRequestBytes + MESSAGE_OVERHEAD_BYTES });
-    server.addService(serviceDefinition(), createHandlers(ctx, ready));
+    cleanups.push(async () => failReady(new SamsaError('BROKER_NOT_AVAILABLE', 'the broker failed to start')));
+
+    let lifecycle: BrokerLifecycle | undefined;
+    let channel: ControllerClient | undefined;
+    const knownControllerId = (): number => {
+      const fromLog = metadataLog?.leaderId() ?? -1;
+      if (fromLog >= 0) return fromLog;
+      return lifecycle?.controllerId ?? channel?.activeControllerId ?? -1;
+    };
     const listen = parseHostPort(cfg.listen);
+    // The voters, once this node's own address is known (a cluster of one names no voters).
+    let voters: readonly Voter[] = configuredVoters ?? [];
+    server.addService(
+      controllerServiceDefinition(),
+      createControllerHandlers({
+        nodeId: cfg.nodeId,
+        log,
+        ...(quorumController !== undefined ? { controller: quorumController } : {}),
+        ...(metadataLog !== undefined ? { metadataLog } : {}),
+        get voters() {
+          return voters;
+        },
+        get metadata() {
+          return metadataLog === undefined ? metadata : undefined;
+        },
+        knownControllerId,
+        stopSignal: stopController.signal,
+      }),
+    );
+
+    const registry = new PartitionRegistry();
+    let reconciler: Reconciler | undefined;
+    let follower: MetadataFollower | undefined;
+    let metadata: MetadataView | undefined = metadataLog;
+    let gateway: ControllerGateway | undefined;
+    // The client API's handlers read these once the broker is ready.
+    const ctx = {
+      config: cfg,
+      nodeId: cfg.nodeId,
+      log,
+      get metadata(): MetadataView {
+        return metadata!;
+      },
+      get controller(): ControllerGateway {
+        return gateway!;
+      },
+      lease: { canAcceptWrites: () => lifecycle?.canAcceptWrites() ?? false },
+      get reconciler(): Reconciler {
+        return reconciler!;
+      },
+      registry,
+      stopSignal: stopController.signal,
+      track(work: Promise<unknown>) {
+        inflight.add(work);
+        void work.finally(() => inflight.delete(work));
+      },
+    } satisfies BrokerContext;
+    if (isBroker) server.addService(serviceDefinition(), createHandlers(ctx, ready));
+
     let port: number;
     try {
       port = await bind(server, cfg.listen);
     } catch (err) {
       throw new Error(`cannot listen on ${cfg.listen}: ${(err as Error).message}`, { cause: err });
     }
-    cleanups.push(async () => {
-      failReady(new SamsaError('BROKER_NOT_AVAILABLE', 'the broker failed to start'));
-      server.forceShutdown();
-    });
     const address = formatHostPort(listen.host, port);
     const advertised = cfg.advertisedAddress !== undefined ? parseHostPort(cfg.advertisedAddress) : { host: isWildcardHost(listen.host) ? hostname() : listen.host, port };
+    if (configuredVoters === undefined) voters = [{ id: cfg.nodeId, address: formatHostPort(isWildcardHost(listen.host) ? '127.0.0.1' : listen.host, port) }];
+    quorumController?.start();
 
-    const incarnationId = randomUUID();
-    await frontend.registerBroker({ brokerId: cfg.nodeId, incarnationId, endpoints: [{ name: CLIENT_ENDPOINT, host: advertised.host, port: advertised.port }] });
-    await reconciler.start();
+    if (isBroker) {
+      const client = new ControllerClient({ voters, logger: log });
+      channel = client;
+      cleanups.push(async () => client.close());
+      gateway = new ControllerGateway({ ...(quorumController !== undefined ? { local: quorumController } : {}), channel: client, signal: stopController.signal });
+      const lc = new BrokerLifecycle({
+        nodeId: cfg.nodeId,
+        endpoints: [{ name: CLIENT_ENDPOINT, host: advertised.host, port: advertised.port }],
+        channel: client,
+        heartbeatIntervalMs: cfg.brokerHeartbeatIntervalMs,
+        sessionTimeoutMs: cfg.brokerSessionTimeoutMs,
+        clock: SYSTEM_CLOCK,
+        logger: log,
+      });
+      lifecycle = lc;
+      cleanups.push(async () => lc.stop());
+      const registration = await lc.register(dirClusterId, stopController.signal);
+      if (metadataLog === undefined) {
+        await formatDataDir(cfg.dataDir, { nodeId: cfg.nodeId, clusterId: registration.clusterId });
+        const f = new MetadataFollower({ brokerId: cfg.nodeId, clusterId: registration.clusterId, channel: client, clock: SYSTEM_CLOCK, logger: log });
+        follower = f;
+        cleanups.push(async () => f.stop());
+        lc.onControllerChange(() => f.retarget());
+        f.start();
+        metadata = f;
+      }
+      const view = metadata!;
+      // The image must have this registration before the reconciler trusts it with the disk.
+      await waitForIndex(view, registration.brokerEpoch, stopController.signal);
+      const r = new Reconciler({ nodeId: cfg.nodeId, metadata: view, logManager: logManager!, registry, maxMessageBytes: cfg.maxMessageBytes, logger: log });
+      reconciler = r;
+      cleanups.push(() => r.stop());
+      await r.start();
+      lc.startHeartbeats(view);
+      await lc.waitUntilWritable(stopController.signal);
+      await r.waitFor(view.image.appliedIndex);
+    }
+    options.signal?.removeEventListener('abort', abandon);
+    if (stopController.signal.aborted) throw new SamsaError('BROKER_NOT_AVAILABLE', 'the start was abandoned');
     markReady();
-    log.info({ address, advertised: formatHostPort(advertised.host, advertised.port), clusterId: metadataLog.clusterId, incarnationId, dataDir: cfg.dataDir }, 'broker started');
+    log.info(
+      { address, advertised: formatHostPort(advertised.host, advertised.port), roles: cfg.roles, clusterId: metadata?.image.clusterId ?? metadataLog?.clusterId, incarnationId: lifecycle?.incarnationId, brokerEpoch: lifecycle?.brokerEpoch, dataDir: cfg.dataDir },
+      'node started',
+    );
 
     let resolveClosed!: () => void;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
+    const halt = (graceful: boolean): Promise<void> => {
       stopping ??= (async () => {
-        log.info({}, 'broker stopping');
+        log.info({ graceful }, 'node stopping');
         let failure: unknown;
-        const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
+        const step = async (what: string, fn: () => Promise<void> | void): Promise<void> => {
           try {
             await fn();
           } catch (err) {
             failure ??= err;
-            log.error({ err, step: what }, 'broker stop step failed');
+            log.error({ err, step: what }, 'stop step failed');
           }
         };
         stopController.abort(); // long polls answer, streams end
-        await step('server', () => shutdown(server, log));
+        // This node stops deciding first, so that it does not fence its own broker while it stops.
+        await step('controller', () => quorumController?.stop());
+        // The heartbeat stream closes: the active controller (if another node) fences this broker after its grace.
+        await step('lifecycle', () => lifecycle?.stop());
+        await step('follower', () => follower?.stop());
+        await step('server', () => (graceful ? shutdown(server, log) : server.forceShutdown()));
         await step('in-flight appends', async () => void (await Promise.allSettled([...inflight])));
-        await step('reconciler', () => reconciler.stop());
-        await step('storage', () => logManager.close());
-        await step('metadata log', () => metadataLog.close());
-        log.info({}, 'broker stopped');
+        await step('reconciler', () => reconciler?.stop());
+        await step('controller client', () => channel?.close());
+        await step('storage', () => logManager?.close());
+        await step('metadata log', () => metadataLog?.close());
+        log.info({}, 'node stopped');
         resolveClosed();
         if (failure !== undefined) throw failure;
       })();
       return stopping;
     };
-    return Object.freeze({ nodeId: cfg.nodeId, address, stop, closed });
+    const broker: Broker = Object.freeze({ nodeId: cfg.nodeId, roles: cfg.roles, address, stop: () => halt(true), closed });
+    internals.set(broker, { lifecycle, controller: quorumController, metadata, kill: () => halt(false) });
+    return broker;
   } catch (err) {
+    options.signal?.removeEventListener('abort', abandon);
     stopController.abort();
     await unwind();
-    log.error({ err }, 'broker failed to start');
+    log.error({ err }, 'node failed to start');
     throw err;
   }
 }

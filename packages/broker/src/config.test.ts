@@ -9,6 +9,9 @@ describe('broker config', () => {
   it('has the contract defaults', () => {
     expect(DEFAULTS).toEqual({
       nodeId: 1,
+      roles: ['broker', 'controller'],
+      brokerSessionTimeoutMs: 3000,
+      brokerHeartbeatIntervalMs: 500,
       listen: '127.0.0.1:9092',
       dataDir: '',
       logFlushSync: true,
@@ -37,13 +40,35 @@ describe('broker config', () => {
 
   it('lists every setting with a property name and an environment variable', () => {
     const keys = BROKER_CONFIG_KEYS.map((k) => k.key).sort();
-    expect(keys).toEqual([...Object.keys(DEFAULTS), 'advertisedAddress', 'clusterId'].sort());
+    expect(keys).toEqual([...Object.keys(DEFAULTS), 'advertisedAddress', 'clusterId', 'controllerVoters'].sort());
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'roles')).toMatchObject({ property: 'process.roles', env: 'SAMSA_PROCESS_ROLES' });
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'controllerVoters')).toMatchObject({ property: 'controller.quorum.voters', env: 'SAMSA_CONTROLLER_QUORUM_VOTERS' });
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'brokerSessionTimeoutMs')).toMatchObject({ property: 'broker.session.timeout.ms' });
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'brokerHeartbeatIntervalMs')).toMatchObject({ property: 'broker.heartbeat.interval.ms' });
     expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'nodeId')).toMatchObject({ property: 'node.id', env: 'SAMSA_NODE_ID' });
     expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'dataDir')).toMatchObject({ property: 'log.dirs', env: 'SAMSA_LOG_DIRS' });
     for (const k of BROKER_CONFIG_KEYS) expect(k.env).toMatch(/^SAMSA_[A-Z_]+$/);
   });
 
+  it('reads roles and voters', () => {
+    expect(validateConfig({ roles: 'controller, broker' as unknown as ['broker'] }).roles).toEqual(['broker', 'controller']);
+    expect(validateConfig({ roles: ['broker'], controllerVoters: '1@localhost:9093, 2@[::1]:9094' })).toMatchObject({ roles: ['broker'], controllerVoters: '1@localhost:9093,2@[::1]:9094' });
+    expect(validateConfig({ nodeId: 2, roles: ['controller'], controllerVoters: '1@h:1,2@h:2,3@h:3' }).controllerVoters).toBe('1@h:1,2@h:2,3@h:3');
+    expect(validateConfig({}).controllerVoters).toBeUndefined();
+  });
+
   const bad: [Record<string, unknown>, RegExp][] = [
+    [{ roles: [] }, /roles \(process.roles\)/],
+    [{ roles: 'broker,broker' }, /roles/],
+    [{ roles: 'zookeeper' }, /roles/],
+    [{ roles: ['broker'] }, /controllerVoters .* is required when the node has no controller role/],
+    [{ controllerVoters: '2@h:1' }, /must list this node \(1\)/],
+    [{ controllerVoters: '1@h' }, /controllerVoters .*not id@host:port|controllerVoters/],
+    [{ controllerVoters: '1@h:1,1@h:2' }, /appears twice/],
+    [{ controllerVoters: 'x@h:1' }, /is not id@host:port/],
+    [{ controllerVoters: '1@h:0' }, /port 0/],
+    [{ brokerSessionTimeoutMs: 1000, brokerHeartbeatIntervalMs: 600 }, /at most half/],
+    [{ brokerSessionTimeoutMs: 0 }, /brokerSessionTimeoutMs \(broker.session.timeout.ms\)/],
     [{ nodeId: -1 }, /nodeId \(node.id\)/],
     [{ nodeId: 1.5 }, /nodeId/],
     [{ listen: 'localhost' }, /listen \(listeners\).*host:port/],

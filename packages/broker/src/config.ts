@@ -4,14 +4,30 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { GRPC_MESSAGE_BYTES_MAX } from '@samsa/protocol';
-import { TOPIC_PARTITIONS_MAX, isValidClusterId } from '@samsa/controller';
+import { BROKER_SESSION_TIMEOUT_MS_MAX, BROKER_SESSION_TIMEOUT_MS_MIN, DEFAULTS as CONTROLLER_DEFAULTS, TOPIC_PARTITIONS_MAX, isValidClusterId } from '@samsa/controller';
 import { formatHostPort, parseHostPort } from './address.js';
+import { formatVoters, parseVoters } from './voters.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+/** What a node runs: the client API and partitions (broker), the metadata quorum (controller), or both. */
+export type ProcessRole = 'broker' | 'controller';
+export const PROCESS_ROLES: readonly ProcessRole[] = Object.freeze(['broker', 'controller']);
+
 export interface BrokerConfig {
   nodeId: number;
+  /** process.roles: 'broker', 'controller' or both (combined mode, the default). A string 'broker,controller' is accepted. */
+  roles: readonly ProcessRole[];
+  /**
+   * controller.quorum.voters: the controllers as `id@host:port,...`. Default: this node alone (a
+   * cluster of one), which needs the controller role.
+   */
+  controllerVoters?: string;
+  /** broker.session.timeout.ms: a broker silent this long is fenced, and stops taking writes itself. */
+  brokerSessionTimeoutMs: number;
+  /** broker.heartbeat.interval.ms: how often a broker heartbeats to the active controller. */
+  brokerHeartbeatIntervalMs: number;
   /** 'host:port' to listen on; port 0 picks a free port. */
   listen: string;
   /** 'host:port' clients should use; default: the bound listen address. */
@@ -38,6 +54,9 @@ export interface BrokerConfig {
 
 export const DEFAULTS: Readonly<BrokerConfig> = Object.freeze({
   nodeId: 1,
+  roles: Object.freeze(['broker', 'controller'] as ProcessRole[]),
+  brokerSessionTimeoutMs: CONTROLLER_DEFAULTS.brokerSessionTimeoutMs,
+  brokerHeartbeatIntervalMs: CONTROLLER_DEFAULTS.brokerHeartbeatIntervalMs,
   listen: '127.0.0.1:9092',
   dataDir: '',
   logFlushSync: true,
@@ -65,6 +84,10 @@ const key = (k: keyof BrokerConfig, property: string, description: string): Brok
 
 export const BROKER_CONFIG_KEYS: ReadonlyArray<BrokerConfigKey> = Object.freeze([
   key('nodeId', 'node.id', 'Id of this node in the cluster (default 1).'),
+  key('roles', 'process.roles', 'What this node runs: broker, controller, or broker,controller (combined mode, the default).'),
+  key('controllerVoters', 'controller.quorum.voters', 'The controller quorum as id@host:port,... (default: this node alone, a cluster of one).'),
+  key('brokerSessionTimeoutMs', 'broker.session.timeout.ms', 'A broker not heard from this long is fenced, and stops taking writes itself (default 3000).'),
+  key('brokerHeartbeatIntervalMs', 'broker.heartbeat.interval.ms', 'How often a broker heartbeats to the active controller, in ms (default 500).'),
   key('listen', 'listeners', "host:port the gRPC server listens on (default 127.0.0.1:9092; port 0 picks a free port)."),
   key('advertisedAddress', 'advertised.listeners', 'host:port clients are told to use (default: the bound listen address; the host name when listening on a wildcard address).'),
   key('dataDir', 'log.dirs', 'Data directory: meta.properties, metadata/, log/ and index/ (default ~/.samsa/data-<node.id>).'),
@@ -131,6 +154,16 @@ function address(k: keyof BrokerConfig, value: unknown, portMin: number): string
   }
 }
 
+/** Roles from an array or a comma-separated string; each at most once, at least one. */
+function processRoles(value: unknown): readonly ProcessRole[] {
+  const list = typeof value === 'string' ? value.split(',').map((r) => r.trim()).filter((r) => r !== '') : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((r) => !PROCESS_ROLES.includes(r as ProcessRole)) || new Set(list).size !== list.length) {
+    throw new ConfigError(`roles (process.roles) must be broker, controller or broker,controller, got ${JSON.stringify(value)}`, 'roles');
+  }
+  // A canonical order, so that 'controller,broker' and 'broker,controller' are the same config.
+  return Object.freeze(PROCESS_ROLES.filter((r) => list.includes(r)));
+}
+
 /** The full, frozen config from a partial one; throws ConfigError naming the bad setting. */
 export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   if (partial === null || typeof partial !== 'object') throw new ConfigError('broker config must be an object');
@@ -141,6 +174,25 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   const c = { ...DEFAULTS, ...given };
 
   const nodeId = integer('nodeId', c.nodeId, 0, 2 ** 31 - 1);
+  const roles = processRoles(c.roles);
+  let controllerVoters: string | undefined;
+  if (c.controllerVoters !== undefined && c.controllerVoters !== '') {
+    try {
+      controllerVoters = formatVoters(parseVoters(c.controllerVoters));
+    } catch (err) {
+      throw new ConfigError(`controllerVoters (controller.quorum.voters): ${(err as Error).message}`, 'controllerVoters');
+    }
+    if (roles.includes('controller') && !parseVoters(controllerVoters).some((v) => v.id === nodeId)) {
+      throw new ConfigError(`controllerVoters (controller.quorum.voters) must list this node (${nodeId}) when it has the controller role`, 'controllerVoters');
+    }
+  } else if (!roles.includes('controller')) {
+    throw new ConfigError('controllerVoters (controller.quorum.voters) is required when the node has no controller role: a broker must know its controllers', 'controllerVoters');
+  }
+  const brokerSessionTimeoutMs = integer('brokerSessionTimeoutMs', c.brokerSessionTimeoutMs, BROKER_SESSION_TIMEOUT_MS_MIN, BROKER_SESSION_TIMEOUT_MS_MAX);
+  const brokerHeartbeatIntervalMs = integer('brokerHeartbeatIntervalMs', c.brokerHeartbeatIntervalMs, 1, BROKER_SESSION_TIMEOUT_MS_MAX);
+  if (brokerHeartbeatIntervalMs * 2 > brokerSessionTimeoutMs) {
+    throw new ConfigError(`brokerHeartbeatIntervalMs (broker.heartbeat.interval.ms, ${brokerHeartbeatIntervalMs}) must be at most half of brokerSessionTimeoutMs (broker.session.timeout.ms, ${brokerSessionTimeoutMs})`, 'brokerHeartbeatIntervalMs');
+  }
   const listen = address('listen', c.listen, 0);
   const advertisedAddress = c.advertisedAddress === undefined || c.advertisedAddress === '' ? undefined : address('advertisedAddress', c.advertisedAddress, 1);
   if (typeof c.dataDir !== 'string') throw new ConfigError(`dataDir (log.dirs) must be a path, got ${JSON.stringify(c.dataDir)}`, 'dataDir');
@@ -167,6 +219,9 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   }
   const config: BrokerConfig = {
     nodeId,
+    roles,
+    brokerSessionTimeoutMs,
+    brokerHeartbeatIntervalMs,
     listen,
     dataDir,
     logFlushSync: boolean('logFlushSync', c.logFlushSync),
@@ -181,5 +236,6 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   };
   if (advertisedAddress !== undefined) config.advertisedAddress = advertisedAddress;
   if (c.clusterId !== undefined) config.clusterId = c.clusterId;
+  if (controllerVoters !== undefined) config.controllerVoters = controllerVoters;
   return Object.freeze(config);
 }

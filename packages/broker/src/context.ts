@@ -1,11 +1,14 @@
-// What the request handlers share: the config, the metadata (image, frontend, reconciler), the
-// hosted partitions, the stop signal and the tracking of work that outlives a call (acks=0
-// appends). Also the one place that decides whether this broker may serve a partition as leader.
+// What the request handlers share: the config, the metadata (the image this node follows, the
+// gateway to the active controller, the reconciler), the write lease, the hosted partitions, the
+// stop signal and the tracking of work that outlives a call (acks=0 appends). Also the one place
+// that decides whether this broker may serve a partition as leader.
 import type { Logger } from 'pino';
-import type { ControllerFrontend, MetadataImage, MetadataLog, PartitionState, TopicImage } from '@samsa/controller';
+import type { MetadataImage, PartitionState, TopicImage } from '@samsa/controller';
 import type { PartitionLog } from '@samsa/storage';
 import { SamsaError } from '@samsa/protocol';
 import type { BrokerConfig } from './config.js';
+import type { ControllerGateway } from './controller-gateway.js';
+import type { MetadataView } from './metadata-view.js';
 import type { HostedPartition, PartitionRegistry } from './partitions.js';
 import type { Reconciler } from './reconciler.js';
 
@@ -13,14 +16,22 @@ export interface BrokerContext {
   readonly config: BrokerConfig;
   readonly nodeId: number;
   readonly log: Logger;
-  readonly metadataLog: MetadataLog;
-  readonly frontend: ControllerFrontend;
+  /** The metadata image this node follows (its metadata log, or the watch of a broker-only node). */
+  readonly metadata: MetadataView;
+  /** Admin requests, to the active controller (local or forwarded). */
+  readonly controller: ControllerGateway;
+  /** Whether this broker may acknowledge writes now (unfenced, with a current lease). */
+  readonly lease: WriteLease;
   readonly reconciler: Reconciler;
   readonly registry: PartitionRegistry;
   /** Aborted when the broker starts to stop: long polls and streams end. */
   readonly stopSignal: AbortSignal;
   /** Keeps `work` (which outlives its call) in the set that stop() waits for. */
   track(work: Promise<unknown>): void;
+}
+
+export interface WriteLease {
+  canAcceptWrites(): boolean;
 }
 
 export interface LeaderPartition {

@@ -9,6 +9,8 @@ import type { ErrorCodeName } from '@samsa/protocol';
 
 /** Trailer that carries the error code name of a failed call. */
 export const ERROR_CODE_METADATA_KEY = 'samsa-error-code';
+/** Trailer of a NOT_CONTROLLER failure: the active controller's id as the answering node knows it (-1: unknown). */
+export const CONTROLLER_ID_METADATA_KEY = 'samsa-controller-id';
 
 /** The typed form of anything thrown; unexpected errors are logged once here. */
 export function asSamsaError(err: unknown, log: Logger): SamsaError {
@@ -22,6 +24,8 @@ export function callError(err: unknown, log: Logger): Partial<grpc.StatusObject>
   const e = asSamsaError(err, log);
   const metadata = new grpc.Metadata();
   metadata.set(ERROR_CODE_METADATA_KEY, e.code);
+  const controllerId = e.details['controllerId'];
+  if (typeof controllerId === 'number') metadata.set(CONTROLLER_ID_METADATA_KEY, String(controllerId));
   return { code: ERRORS[e.code].grpcStatus, details: e.message, metadata };
 }
 

@@ -77,7 +77,7 @@ interface ReadResult {
 
 /** One pass over the targets, in order, within the byte budget. */
 async function readOnce(ctx: BrokerContext, plan: FetchPlan, targets: readonly FetchTarget[]): Promise<ReadResult> {
-  const image = ctx.metadataLog.image;
+  const image = ctx.metadata.image;
   const results: PartitionResult[] = [];
   const watched: HostedPartition[] = [];
   const seen: number[] = [];

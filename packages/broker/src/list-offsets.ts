@@ -19,7 +19,7 @@ export async function listOffsets(ctx: BrokerContext, req: ListOffsetsRequest__O
       return { partition: p.partition, timestamp };
     }),
   }));
-  const image = ctx.metadataLog.image;
+  const image = ctx.metadata.image;
   const topics = await Promise.all(
     parsed.map(async (t) => ({ name: t.name, partitions: await Promise.all(t.partitions.map((p) => listPartition(ctx, image, t.name, p.partition, p.timestamp))) })),
   );

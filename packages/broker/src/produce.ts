@@ -24,7 +24,7 @@ function validateRequest(ctx: BrokerContext, req: ProduceRequest__Output): void 
 
 export async function produce(ctx: BrokerContext, req: ProduceRequest__Output): Promise<ProduceResponse> {
   validateRequest(ctx, req);
-  const image = ctx.metadataLog.image;
+  const image = ctx.metadata.image;
   const topics = await Promise.all(
     req.topics.map(async (t) => ({
       name: t.name,
@@ -37,6 +37,11 @@ export async function produce(ctx: BrokerContext, req: ProduceRequest__Output): 
 async function producePartition(ctx: BrokerContext, image: MetadataImage, topicName: string, data: ProducePartitionData__Output, acks: number): Promise<ProducePartitionResponse> {
   try {
     const { topic, state, hosted, partitionLog } = resolveLeader(ctx, image, topicName, data.partition, data.current_leader_epoch);
+    // A broker the controller has not answered for a session timeout may have been replaced:
+    // it acknowledges nothing until it hears back (and its image has caught up).
+    if (!ctx.lease.canAcceptWrites()) {
+      throw new SamsaError('NOT_LEADER_OR_FOLLOWER', `broker ${ctx.nodeId} is fenced or out of touch with the controller; it takes no writes`, { details: { leaderId: -1, leaderEpoch: state.leaderEpoch } });
+    }
     const settings = topicSettings(topic, ctx.config.maxMessageBytes);
     if (acks === -1 && state.isr.length < settings.minInsyncReplicas) {
       throw new SamsaError('NOT_ENOUGH_REPLICAS', `${state.isr.length} in-sync replica(s), min.insync.replicas is ${settings.minInsyncReplicas}; nothing was written`);

@@ -25,8 +25,10 @@ async function open() {
   const logManager = await LogManager.open({ dataDir: dir.path, retentionCheckIntervalMs: 0 }, { logger });
   const frontend = new ControllerFrontend(metadataLog, { logger });
   const registry = new PartitionRegistry();
-  const reconciler = new Reconciler({ nodeId: 1, metadataLog, logManager, registry, maxMessageBytes: 1_048_576, logger });
-  await frontend.registerBroker({ brokerId: 1, incarnationId: `i-${Math.random()}`, endpoints: [{ name: 'client', host: 'localhost', port: 9092 }] });
+  const reconciler = new Reconciler({ nodeId: 1, metadata: metadataLog, logManager, registry, maxMessageBytes: 1_048_576, logger });
+  const incarnationId = `i-${Math.random()}`;
+  await frontend.registerBroker({ brokerId: 1, incarnationId, endpoints: [{ name: 'client', host: 'localhost', port: 9092 }] });
+  await frontend.unfenceBroker(1, incarnationId);
   await reconciler.start();
   const close = async () => {
     await reconciler.stop();

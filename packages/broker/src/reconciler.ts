@@ -1,20 +1,24 @@
-// The reconciler: the backend of the controller triad. It follows the metadata image (a
-// subscription to the metadata log) and makes this node's local state match it: opens the logs of
-// partitions it hosts (with the topic's retention), passes config changes on, and deletes the logs
-// of partitions it no longer hosts (deleted topics). Work is sequential per partition and
-// concurrent across partitions. On start it also reconciles what is on disk: a log whose topic is
-// gone is deleted.
+// The reconciler: the backend of the controller triad. It follows the metadata image (the metadata
+// log on a controller node, the watch stream's image on a broker-only node) and makes this node's
+// local state match it: opens the logs of the partitions it is a replica of, leader or follower
+// (a follower just holds its log until replication, issue 5), passes config changes and
+// leadership changes on (a partition led elsewhere now wakes its waiting fetches, which then answer
+// NOT_LEADER_OR_FOLLOWER), and deletes the logs of partitions it no longer hosts (deleted topics,
+// reassigned replicas). Work is sequential per partition and concurrent across partitions. On
+// start it also reconciles what is on disk: a log whose topic is gone is deleted.
 import type { Logger } from 'pino';
 import { topicSettings } from '@samsa/controller';
-import type { MetadataImage, MetadataLog, MetadataUpdate, TopicImage } from '@samsa/controller';
+import type { MetadataImage, MetadataUpdate, TopicImage } from '@samsa/controller';
 import type { LogManager, PartitionConfig } from '@samsa/storage';
 import { SamsaError, topicIdToString } from '@samsa/protocol';
 import { HostedPartition, partitionKey } from './partitions.js';
 import type { PartitionRegistry } from './partitions.js';
+import type { MetadataView } from './metadata-view.js';
 
 export interface ReconcilerOptions {
   nodeId: number;
-  metadataLog: MetadataLog;
+  /** The image to follow: the metadata log, or a broker-only node's follower. */
+  metadata: MetadataView;
   logManager: LogManager;
   registry: PartitionRegistry;
   /** The broker-wide max.message.bytes (a topic's settings depend on it). */
@@ -52,8 +56,8 @@ export class Reconciler {
 
   /** Reconciles the current image with the disk, then follows the log. */
   async start(): Promise<void> {
-    this.unsubscribe = this.o.metadataLog.subscribe((update) => this.onUpdate(update));
-    const image = this.o.metadataLog.image;
+    this.unsubscribe = this.o.metadata.subscribe((update) => this.onUpdate(update));
+    const image = this.o.metadata.image;
     const targets = new Map<string, Target>();
     for (const { topicId, partition } of this.o.logManager.list()) {
       const topicIdString = topicIdToString(topicId);
@@ -92,6 +96,11 @@ export class Reconciler {
   private onUpdate(update: MetadataUpdate): void {
     if (this.stopped) return;
     const touched = new Map<string, Buffer>();
+    if (update.restored === true) {
+      // A snapshot replaced the image: every topic of either image, and every hosted one, may have changed.
+      for (const image of [update.previous, update.image]) for (const t of image.topicsById.values()) touched.set(t.idString, t.id);
+      for (const hosted of this.o.registry.all()) touched.set(hosted.topicIdString, hosted.topicId);
+    }
     for (const { record } of update.entries) {
       const r = record.topic_created ?? record.topic_deleted ?? record.partition_changed ?? record.config_changed;
       if (r !== undefined && r !== null) touched.set(topicIdToString(r.topic_id), r.topic_id);

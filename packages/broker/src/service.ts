@@ -21,11 +21,18 @@ interface Malformed {
   readonly [MALFORMED]: string;
 }
 
-const isMalformed = (request: unknown): request is Malformed => typeof request === 'object' && request !== null && MALFORMED in request;
+export const isMalformed = (request: unknown): request is Malformed => typeof request === 'object' && request !== null && MALFORMED in request;
 
-/** The service definition with deserializers that mark undecodable bodies instead of throwing. */
+/** Why a marked request body did not decode. */
+export const malformedReason = (request: Malformed): string => request[MALFORMED];
+
+/** The client API's service definition, made tolerant of undecodable bodies. */
 export function serviceDefinition(): grpc.ServiceDefinition {
-  const definition = loadClientProto().samsa.v1.SamsaClient.service as unknown as grpc.ServiceDefinition;
+  return tolerantDefinition(loadClientProto().samsa.v1.SamsaClient.service as unknown as grpc.ServiceDefinition);
+}
+
+/** A service definition with deserializers that mark undecodable bodies instead of throwing. */
+export function tolerantDefinition(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
   const out: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const [name, method] of Object.entries(definition)) {
     out[name] = {

@@ -1,13 +1,14 @@
 // Test support for the broker's own tests (not part of the public API): a broker on port 0 in a
-// temp directory, and a raw grpc-js client of samsa.v1.SamsaClient with promise wrappers. No SDK:
-// the tests speak the wire contract directly.
+// temp directory, raw grpc-js clients of samsa.v1.SamsaClient and samsa.v1.ControllerService with
+// promise wrappers, and a wait on a node's metadata image.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { GRPC_CHANNEL_OPTIONS, loadClientProto } from '@samsa/protocol';
+import type { MetadataImage } from '@samsa/controller';
+import { GRPC_CHANNEL_OPTIONS, loadClientProto, loadControllerProto } from '@samsa/protocol';
 import type {
   AlterConfigsRequest,
   AlterConfigsResponse__Output,
@@ -27,11 +28,14 @@ import type {
   MetadataResponse__Output,
   ProduceRequest,
   ProduceResponse__Output,
+  ControllerServiceClient,
   SamsaClientClient,
 } from '@samsa/protocol';
 import { startBroker } from './broker.js';
 import type { Broker } from './broker.js';
 import { validateConfig } from './config.js';
+import type { ControllerUnaryMethod, ControllerUnaryTypes } from './controller-client.js';
+import type { MetadataView } from './metadata-view.js';
 import type { BrokerConfig } from './config.js';
 import { ERROR_CODE_METADATA_KEY } from './errors.js';
 
@@ -86,5 +90,38 @@ export function rawCall(client: grpc.Client, method: string, bytes: Buffer): Pro
       bytes,
       (err, response) => (err ? reject(err) : resolve(response!)),
     );
+  });
+}
+
+/** A raw grpc-js client of samsa.v1.ControllerService. */
+export function connectController(address: string): ControllerServiceClient {
+  const Client = loadControllerProto().samsa.v1.ControllerService;
+  return new Client(address, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS);
+}
+
+/** Promise form of a ControllerService unary call. */
+export function controllerCall<M extends ControllerUnaryMethod>(client: ControllerServiceClient, method: M, request: ControllerUnaryTypes[M][0]): Promise<ControllerUnaryTypes[M][1]> {
+  return new Promise((resolve, reject) => {
+    (client[method] as unknown as AnyUnary).call(client, request, {}, (err, response) => (err ? reject(err) : resolve(response as ControllerUnaryTypes[M][1])));
+  });
+}
+
+/**
+ * Resolves once `view`'s image satisfies `predicate` (checked now and after every update); rejects
+ * after `timeoutMs` naming `what` and the image's applied index. No polling: the view tells.
+ */
+export function waitForImage(view: MetadataView, predicate: (image: MetadataImage) => boolean, what: string, timeoutMs = 20_000): Promise<MetadataImage> {
+  return new Promise((resolve, reject) => {
+    if (predicate(view.image)) return resolve(view.image);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (image at ${view.image.appliedIndex}: brokers ${JSON.stringify([...view.image.brokers.values()].map((b) => [b.id, b.fenced]))})`));
+    }, timeoutMs);
+    const off = view.subscribe((u) => {
+      if (!predicate(u.image)) return;
+      clearTimeout(timer);
+      off();
+      resolve(u.image);
+    });
   });
 }

@@ -60,6 +60,9 @@ export interface ClusterOptions {
   logger: Logger;
 }
 
+/** Failures that mean the broker did not answer at all. */
+const UNANSWERED: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>(['NETWORK_EXCEPTION', 'REQUEST_TIMED_OUT', 'BROKER_NOT_AVAILABLE']);
+
 export const formatAddress = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /** Checks `host:port` strings; INVALID_CONFIG for anything else. */
@@ -110,6 +113,12 @@ export class Cluster {
   private snapshot: MetadataSnapshot | undefined;
   private refreshing: Promise<MetadataSnapshot> | undefined;
   private lastGoodAddress: string | undefined;
+  /**
+   * Brokers whose last call failed for want of an answer (no connection, deadline): a dead or
+   * paused broker, likely fenced soon. Metadata is asked of them last, so a failover does not
+   * wait on the broker that failed.
+   */
+  private readonly unreachable = new Set<string>();
   private closed = false;
   readonly logger: Logger;
 
@@ -187,10 +196,12 @@ export class Cluster {
     add(this.lastGoodAddress);
     for (const b of this.snapshot?.brokers.values() ?? []) if (!b.fenced) add(b.address);
     for (const b of this.options.bootstrap) add(b.trim());
+    // Stable: the ones that answered lately keep their order, the unreachable ones go last.
+    candidates.sort((a, b) => Number(this.unreachable.has(a)) - Number(this.unreachable.has(b)));
     const errors: SamsaError[] = [];
     for (const address of candidates) {
       try {
-        const response = await this.connection(address).call('Metadata', { topics: [...this.topicsInUse] }, { timeoutMs: this.options.requestTimeoutMs });
+        const response = await this.call(this.connection(address), 'Metadata', { topics: [...this.topicsInUse] });
         const snapshot = snapshotFrom(response, this.options.clock.now());
         this.snapshot = snapshot;
         this.lastGoodAddress = address;
@@ -270,9 +281,24 @@ export class Cluster {
     });
   }
 
-  /** One unary call with the client's request timeout. */
+  /** One unary call with the client's request timeout; notes brokers that do not answer. */
   call<M extends RpcName>(connection: BrokerConnection, rpc: M, request: RpcRequest<M>, options?: Partial<CallOptions>): Promise<RpcResponse<M>> {
-    return connection.call(rpc, request, { timeoutMs: options?.timeoutMs ?? this.options.requestTimeoutMs, ...(options?.signal ? { signal: options.signal } : {}) });
+    const { address } = connection;
+    return connection.call(rpc, request, { timeoutMs: options?.timeoutMs ?? this.options.requestTimeoutMs, ...(options?.signal ? { signal: options.signal } : {}) }).then(
+      (response) => {
+        this.unreachable.delete(address);
+        return response;
+      },
+      (error: unknown) => {
+        if (error instanceof SamsaError && UNANSWERED.has(error.code)) this.unreachable.add(address);
+        throw error;
+      },
+    );
+  }
+
+  /** True when the last call to `address` got no answer (for tests and logs). */
+  isUnreachable(address: string): boolean {
+    return this.unreachable.has(address);
   }
 
   /**

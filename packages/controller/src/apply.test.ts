@@ -38,7 +38,7 @@ function topic(topicId: Buffer, name: string, partitions: number, replicas: numb
 describe('apply', () => {
   it('registers brokers fenced and unfences them', () => {
     let image = run(emptyImage('c'), Records.registerBroker({ brokerId: 1, incarnationId: 'a', endpoints: [endpoint], rack: 'r1' }));
-    expect(image.brokers.get(1)).toEqual({ id: 1, incarnationId: 'a', endpoints: [endpoint], rack: 'r1', fenced: true });
+    expect(image.brokers.get(1)).toEqual({ id: 1, incarnationId: 'a', endpoints: [endpoint], rack: 'r1', fenced: true, epoch: 1 });
     expect(liveBrokerIds(image)).toEqual([]);
     image = run(image, Records.brokerUnfenced(1, 'a'));
     expect(image.brokers.get(1)?.fenced).toBe(false);
@@ -46,7 +46,7 @@ describe('apply', () => {
     expect(image.appliedIndex).toBe(2);
     // A restart registers a new incarnation, fenced again until unfenced.
     image = run(image, Records.registerBroker({ brokerId: 1, incarnationId: 'b', endpoints: [endpoint] }));
-    expect(image.brokers.get(1)).toMatchObject({ incarnationId: 'b', fenced: true });
+    expect(image.brokers.get(1)).toMatchObject({ incarnationId: 'b', fenced: true, epoch: 3 });
     image = run(image, Records.brokerFenced(1, 'b'));
     expect(image.brokers.get(1)?.fenced).toBe(true);
   });

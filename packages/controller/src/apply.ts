@@ -63,7 +63,7 @@ export class ImageDelta {
     const type = recordType(record);
     switch (type) {
       case 'register_broker':
-        this.registerBroker(record.register_broker!);
+        this.registerBroker(record.register_broker!, index);
         break;
       case 'broker_fenced':
         this.setFenced(record.broker_fenced!, true);
@@ -168,7 +168,7 @@ export class ImageDelta {
   // -------------------------------------------------------------------------------------------
   // Records
 
-  private registerBroker(r: RegisterBrokerRecord__Output): void {
+  private registerBroker(r: RegisterBrokerRecord__Output, index: number): void {
     assert(Number.isInteger(r.broker_id) && r.broker_id >= 0, `RegisterBroker with broker id ${r.broker_id}`);
     assert(r.incarnation_id !== '', `RegisterBroker ${r.broker_id} without an incarnation id`);
     for (const e of r.endpoints) assert(e.host !== '' && e.port > 0 && e.port <= 65535, `RegisterBroker ${r.broker_id} with endpoint ${e.host}:${e.port}`);
@@ -181,6 +181,7 @@ export class ImageDelta {
         endpoints: Object.freeze(r.endpoints.map((e) => Object.freeze({ name: e.name, host: e.host, port: e.port }))),
         rack: r.rack,
         fenced: r.fenced,
+        epoch: index,
       }),
     );
   }

@@ -2,7 +2,10 @@
 // created with the partition state the contract names (leader = first replica, epochs 0, ISR =
 // replicas) and answered only once applied; every bad input gets its typed error and leaves the
 // image exactly as it was (same object, same applied index); validate_only creates nothing;
-// placement spreads leaders and followers evenly.
+// placement spreads leaders and followers evenly; brokers register fenced, a new incarnation takes
+// the old one's leaderships away in the same commit; fencing elects new leaders from the ISR and
+// never empties one, unfencing gives leaderless partitions a leader back; AlterPartition accepts
+// only current epochs and unfenced new members.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +27,14 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'samsa-frontend-'));
   log = await LocalMetadataLog.open({ dataDir: dir, nodeId: 1, logger });
   frontend = new ControllerFrontend(log, { logger, config: { maxMessageBytes: 100_000 } });
-  await frontend.registerBroker({ brokerId: 1, incarnationId: 'inc-1', endpoints: [endpoint] });
+  await joinBroker(1, 'inc-1');
 });
+
+/** Registers a broker and unfences it (as the active controller does once it has caught up). */
+async function joinBroker(brokerId: number, incarnationId: string): Promise<void> {
+  await frontend.registerBroker({ brokerId, incarnationId, endpoints: [endpoint] });
+  await frontend.unfenceBroker(brokerId, incarnationId);
+}
 
 afterEach(async () => {
   await log.close();
@@ -146,18 +155,48 @@ describe('alterConfigs', () => {
 });
 
 describe('registerBroker', () => {
-  it('registers a new incarnation unfenced and ignores a repeat of the same one', async () => {
-    expect(log.image.brokers.get(1)).toMatchObject({ incarnationId: 'inc-1', fenced: false, endpoints: [endpoint] });
-    const index = log.image.appliedIndex;
-    expect(await frontend.registerBroker({ brokerId: 1, incarnationId: 'inc-1', endpoints: [endpoint] })).toBe(index);
-    await frontend.registerBroker({ brokerId: 1, incarnationId: 'inc-2', endpoints: [{ ...endpoint, port: 9093 }] });
-    expect(log.image.brokers.get(1)).toMatchObject({ incarnationId: 'inc-2', fenced: false, endpoints: [{ port: 9093 }] });
-    await expect(frontend.registerBroker({ brokerId: -1, incarnationId: 'x', endpoints: [] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  it('registers a new incarnation fenced, with its record offset as the broker epoch, and ignores a repeat', async () => {
+    const epoch = await frontend.registerBroker({ brokerId: 2, incarnationId: 'a', endpoints: [endpoint], rack: 'r' });
+    expect(log.image.brokers.get(2)).toEqual({ id: 2, incarnationId: 'a', endpoints: [endpoint], rack: 'r', fenced: true, epoch });
+    expect(epoch).toBe(log.image.appliedIndex);
+    const before = log.image;
+    expect(await frontend.registerBroker({ brokerId: 2, incarnationId: 'a', endpoints: [endpoint] })).toBe(epoch);
+    expect(log.image).toBe(before);
+    expect(await frontend.unfenceBroker(2, 'a')).toBe(epoch + 1);
+    expect(log.image.brokers.get(2)?.fenced).toBe(false);
+    expect(await frontend.unfenceBroker(2, 'a')).toBeUndefined();
+    expect(await frontend.unfenceBroker(2, 'other')).toBeUndefined();
   });
 
-  it('lets the replication factor grow with the live brokers', async () => {
-    await frontend.registerBroker({ brokerId: 2, incarnationId: 'inc-2', endpoints: [endpoint] });
+  it('replaces an old incarnation and takes its leaderships and ISR places away in the same commit', async () => {
+    await joinBroker(2, 'inc-2');
+    await frontend.createTopics([spec('t', 4, 2)]);
+    const led = log.image.topicsByName.get('t')!.partitions.map((p) => p.leaderId);
+    expect(led.filter((l) => l === 2)).toHaveLength(2);
+    const epoch = await frontend.registerBroker({ brokerId: 2, incarnationId: 'inc-2b', endpoints: [{ ...endpoint, port: 9093 }] });
+    expect(log.image.brokers.get(2)).toMatchObject({ incarnationId: 'inc-2b', fenced: true, epoch, endpoints: [{ port: 9093 }] });
+    for (const p of log.image.topicsByName.get('t')!.partitions) {
+      expect(p.leaderId).toBe(1);
+      expect(p.isr).toEqual([1]);
+    }
+    // One commit: the registration is the first record, the partition changes follow it.
+    expect(log.image.appliedIndex).toBe(epoch + 4);
+  });
+
+  it('refuses bad registrations', async () => {
+    await expect(frontend.registerBroker({ brokerId: -1, incarnationId: 'x', endpoints: [] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(frontend.registerBroker({ brokerId: 5, incarnationId: '', endpoints: [] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(frontend.registerBroker({ brokerId: 5, incarnationId: 'x', endpoints: [{ name: 'c', host: '', port: 1 }] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(frontend.registerBroker({ brokerId: 5, incarnationId: 'x', endpoints: [], clusterId: 'another' })).rejects.toMatchObject({ code: 'INCONSISTENT_CLUSTER_ID' });
+    expect(log.image.brokers.has(5)).toBe(false);
+  });
+
+  it('lets the replication factor grow with the live brokers only', async () => {
+    await joinBroker(2, 'inc-2');
     await frontend.registerBroker({ brokerId: 3, incarnationId: 'inc-3', endpoints: [endpoint] });
+    const [fencedOut] = await frontend.createTopics([spec('r3', 30, 3)]);
+    expect(fencedOut?.error?.code).toBe('INVALID_REPLICATION_FACTOR');
+    await frontend.unfenceBroker(3, 'inc-3');
     const [out] = await frontend.createTopics([spec('r3', 30, 3)]);
     expect(out?.error).toBeUndefined();
     const leaders = new Map<number, number>();
@@ -170,11 +209,115 @@ describe('registerBroker', () => {
   });
 });
 
+describe('fenceBroker and unfenceBroker', () => {
+  it('moves leaderships to the first live ISR member, shrinks ISRs but never empties one, and gives leaders back', async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('t', 6, 3)]);
+    const topic = () => log.image.topicsByName.get('t')!;
+    const before = topic().partitions;
+
+    expect(await frontend.fenceBroker(2, 'inc-2', { stillDue: () => false })).toBeUndefined();
+    expect(await frontend.fenceBroker(2, 'another-incarnation')).toBeUndefined();
+    const fencedAt = await frontend.fenceBroker(2, 'inc-2', { reason: 'test' });
+    expect(fencedAt).toBe(log.image.appliedIndex);
+    expect(log.image.brokers.get(2)?.fenced).toBe(true);
+    topic().partitions.forEach((p, i) => {
+      const old = before[i]!;
+      expect(p.isr).toEqual(old.isr.filter((id) => id !== 2));
+      expect(p.partitionEpoch).toBe(old.partitionEpoch + 1);
+      if (old.leaderId === 2) {
+        expect(p.leaderId).toBe(old.replicas.find((id) => id !== 2));
+        expect(p.leaderEpoch).toBe(old.leaderEpoch + 1);
+      } else {
+        expect([p.leaderId, p.leaderEpoch]).toEqual([old.leaderId, old.leaderEpoch]);
+      }
+    });
+    expect(await frontend.fenceBroker(2, 'inc-2')).toBeUndefined(); // already fenced
+
+    // Fencing the rest leaves each ISR with its last member and no leader.
+    await frontend.fenceBroker(1, 'inc-1');
+    await frontend.fenceBroker(3, 'inc-3');
+    const leaderless = topic().partitions;
+    for (const p of leaderless) {
+      expect(p.leaderId).toBe(-1);
+      expect(p.isr).toHaveLength(1);
+    }
+
+    // Unfencing a broker gives it the partitions whose last ISR member it is.
+    await frontend.unfenceBroker(3, 'inc-3');
+    topic().partitions.forEach((p, i) => {
+      const old = leaderless[i]!;
+      if (old.isr[0] === 3) expect([p.leaderId, p.leaderEpoch, p.isr]).toEqual([3, old.leaderEpoch + 1, [3]]);
+      else expect(p).toBe(old);
+    });
+  });
+
+  it('elects outside the ISR only when unclean election is allowed for the topic', async () => {
+    const unclean = new ControllerFrontend(log, { logger, uncleanLeaderElection: (t) => t.name === 'dirty' });
+    await joinBroker(2, 'inc-2');
+    await unclean.createTopics([spec('dirty', 1, 2), spec('clean', 1, 2)]);
+    // Broker 2 drops out of both ISRs, then broker 1 (the last member) is fenced too.
+    await unclean.fenceBroker(2, 'inc-2');
+    await unclean.unfenceBroker(2, 'inc-2');
+    await unclean.fenceBroker(1, 'inc-1');
+    expect(log.image.topicsByName.get('dirty')!.partitions[0]).toMatchObject({ leaderId: 2, isr: [2] });
+    expect(log.image.topicsByName.get('clean')!.partitions[0]).toMatchObject({ leaderId: -1, isr: [1] });
+  });
+});
+
+describe('alterPartition', () => {
+  it('accepts current epochs and unfenced new members, refuses the rest with typed errors', async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('t', 1, 3)]);
+    const topic = log.image.topicsByName.get('t')!;
+    const p0 = topic.partitions[0]!;
+    const leader = p0.leaderId;
+    const brokerEpoch = log.image.brokers.get(leader)!.epoch;
+    const followers = p0.replicas.filter((id) => id !== leader);
+    const change = (over: Partial<{ leaderEpoch: number; partitionEpoch: number; newIsr: number[] }> = {}) => ({
+      topicId: topic.id, partition: 0, leaderEpoch: p0.leaderEpoch, partitionEpoch: p0.partitionEpoch, newIsr: [leader, followers[0]!], ...over,
+    });
+
+    const shrink = await frontend.alterPartition(leader, brokerEpoch, [change()]);
+    expect(shrink.outcomes[0]?.error).toBeUndefined();
+    expect(shrink.outcomes[0]?.state).toMatchObject({ leaderId: leader, leaderEpoch: 0, isr: [leader, followers[0]], partitionEpoch: 1 });
+    expect(log.image.topicsByName.get('t')!.partitions[0]).toEqual(shrink.outcomes[0]?.state);
+    expect(shrink.index).toBe(log.image.appliedIndex);
+
+    const codes = async (...changes: ReturnType<typeof change>[]) => (await frontend.alterPartition(leader, brokerEpoch, changes)).outcomes.map((o) => o.error?.code);
+    expect(await codes(change())).toEqual(['INVALID_UPDATE_VERSION']);
+    expect(await codes(change({ partitionEpoch: 1, leaderEpoch: -1 + 0 }))).toEqual(['FENCED_LEADER_EPOCH']);
+    expect(await codes(change({ partitionEpoch: 1, leaderEpoch: 1 }))).toEqual(['UNKNOWN_LEADER_EPOCH']);
+    expect(await codes(change({ partitionEpoch: 1, newIsr: [followers[0]!] }))).toEqual(['INVALID_REQUEST']);
+    expect(await codes(change({ partitionEpoch: 1, newIsr: [leader, 9] }))).toEqual(['INELIGIBLE_REPLICA']);
+    expect(await codes({ ...change(), topicId: Buffer.alloc(16, 9) })).toEqual(['UNKNOWN_TOPIC_ID']);
+    expect(await codes({ ...change(), partition: 5 })).toEqual(['UNKNOWN_TOPIC_OR_PARTITION']);
+    expect(await codes(change({ partitionEpoch: 1 }), change({ partitionEpoch: 1 }))).toEqual([undefined, 'INVALID_REQUEST']);
+    await expect(frontend.alterPartition(leader, brokerEpoch + 100, [change()])).rejects.toMatchObject({ code: 'STALE_BROKER_EPOCH' });
+    await expect(frontend.alterPartition(42, -1, [change()])).rejects.toMatchObject({ code: 'BROKER_ID_NOT_REGISTERED' });
+    const notLeader = await frontend.alterPartition(followers[0]!, -1, [change({ partitionEpoch: 1 })]);
+    expect(notLeader.outcomes[0]?.error?.code).toBe('NOT_LEADER_OR_FOLLOWER');
+
+    // A fenced broker cannot join the ISR; once unfenced it can.
+    const outsider = followers[1]!;
+    await frontend.fenceBroker(outsider, `inc-${outsider}`);
+    const current = log.image.topicsByName.get('t')!.partitions[0]!;
+    const grow = { topicId: topic.id, partition: 0, leaderEpoch: current.leaderEpoch, partitionEpoch: current.partitionEpoch, newIsr: [leader, followers[0]!, outsider] };
+    expect((await frontend.alterPartition(leader, brokerEpoch, [grow])).outcomes[0]?.error?.code).toBe('INELIGIBLE_REPLICA');
+    await frontend.unfenceBroker(outsider, `inc-${outsider}`);
+    const grown = await frontend.alterPartition(leader, brokerEpoch, [grow]);
+    expect(grown.outcomes[0]?.state).toMatchObject({ isr: [leader, followers[0], outsider], partitionEpoch: current.partitionEpoch + 1 });
+  });
+});
+
 describe('allocateProducerIds', () => {
   it('hands out consecutive blocks', async () => {
     expect(await frontend.allocateProducerIds(1)).toEqual({ firstProducerId: 0, blockSize: 1000 });
-    expect(await frontend.allocateProducerIds(1)).toEqual({ firstProducerId: 1000, blockSize: 1000 });
-    await expect(frontend.allocateProducerIds(7)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await frontend.allocateProducerIds(1, log.image.brokers.get(1)!.epoch)).toEqual({ firstProducerId: 1000, blockSize: 1000 });
+    await expect(frontend.allocateProducerIds(7)).rejects.toMatchObject({ code: 'BROKER_ID_NOT_REGISTERED' });
+    await expect(frontend.allocateProducerIds(1, 999)).rejects.toMatchObject({ code: 'STALE_BROKER_EPOCH' });
   });
 });
 

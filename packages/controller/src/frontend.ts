@@ -5,11 +5,14 @@
 // a frontend; the others answer NOT_CONTROLLER).
 import type { Logger } from 'pino';
 import { SamsaError, assert, isSamsaError, newTopicId, topicIdToString } from '@samsa/protocol';
+import type { ErrorCodeName } from '@samsa/protocol';
 import { validateConfig } from './config.js';
 import type { ControllerConfig } from './config.js';
 import { TOPIC_NAME_LENGTH_MAX, TOPIC_PARTITIONS_MAX } from './config.js';
-import { liveBrokerIds, partitionCount, replicationFactorOf } from './image.js';
-import type { BrokerEndpointInfo, MetadataImage } from './image.js';
+import { NO_UNCLEAN_LEADER_ELECTION, partitionChangesOnFence, partitionChangesOnUnfence } from './election.js';
+import type { UncleanLeaderElection } from './election.js';
+import { liveBrokerIds, partitionCount, replicationFactorOf, topicById } from './image.js';
+import type { BrokerEndpointInfo, MetadataImage, PartitionState } from './image.js';
 import type { MetadataLog } from './metadata-log.js';
 import { Records } from './records.js';
 import type { MetadataRecord } from './records.js';
@@ -80,6 +83,25 @@ export interface BrokerRegistrationRequest {
   readonly incarnationId: string;
   readonly endpoints: readonly BrokerEndpointInfo[];
   readonly rack?: string;
+  /** The cluster id of the broker's data directory; absent or '' when it has none yet. */
+  readonly clusterId?: string;
+}
+
+/** One partition's ISR change, as its leader asks for it (AlterPartition). */
+export interface IsrChangeRequest {
+  readonly topicId: Buffer;
+  readonly partition: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+  readonly newIsr: readonly number[];
+}
+
+export interface IsrChangeOutcome {
+  readonly topicId: Buffer;
+  readonly partition: number;
+  /** The state after the change, or the current one with an error (undefined when unknown). */
+  readonly state?: PartitionState;
+  readonly error?: SamsaError;
 }
 
 export interface ControllerFrontendOptions {
@@ -87,6 +109,8 @@ export interface ControllerFrontendOptions {
   readonly logger: Logger;
   /** Source of topic ids (tests inject deterministic ones). */
   readonly newTopicId?: () => Buffer;
+  /** Whether a topic may elect a leader from outside its ISR (default: never; issue 5 adds the topic config). */
+  readonly uncleanLeaderElection?: UncleanLeaderElection;
 }
 
 /** Anything thrown becomes a SamsaError; what is not already one is a bug and is logged as such. */
@@ -101,6 +125,7 @@ export class ControllerFrontend {
   private readonly metadataLog: MetadataLog;
   private readonly log: Logger;
   private readonly newTopicId: () => Buffer;
+  private readonly unclean: UncleanLeaderElection;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(metadataLog: MetadataLog, options: ControllerFrontendOptions) {
@@ -108,6 +133,7 @@ export class ControllerFrontend {
     this.config = validateConfig(options.config);
     this.log = options.logger.child({ component: 'controller' });
     this.newTopicId = options.newTopicId ?? newTopicId;
+    this.unclean = options.uncleanLeaderElection ?? NO_UNCLEAN_LEADER_ELECTION;
   }
 
   get image(): MetadataImage {
@@ -250,32 +276,174 @@ export class ControllerFrontend {
   }
 
   /**
-   * Registers a broker (a new incarnation per process start) and, this issue's cluster of one
-   * having nothing to catch up, unfences it in the same commit. Resolves with the applied index.
+   * Registers a broker (a new incarnation per process start), fenced: it is unfenced once it has
+   * caught up with the metadata (unfenceBroker). A new incarnation replaces the old one, whose
+   * leaderships and ISR places go in the same commit (partitionChangesOnFence), since the process
+   * that held them is gone. Registering the same incarnation again changes nothing. Resolves with
+   * the broker epoch: the offset of its RegisterBroker record.
    */
   registerBroker(request: BrokerRegistrationRequest): Promise<number> {
     return this.exclusive(async () => {
       const { brokerId, incarnationId, endpoints } = request;
-      if (!Number.isInteger(brokerId) || brokerId < 0) throw new SamsaError('INVALID_REQUEST', `broker id ${brokerId} is not a non-negative integer`);
-      if (incarnationId === '') throw new SamsaError('INVALID_REQUEST', 'a broker registration needs an incarnation id');
+      if (!Number.isInteger(brokerId) || brokerId < 0 || brokerId > 0x7fffffff) throw new SamsaError('INVALID_REQUEST', `broker id ${brokerId} is not a non-negative 32-bit integer`);
+      if (typeof incarnationId !== 'string' || incarnationId === '') throw new SamsaError('INVALID_REQUEST', 'a broker registration needs an incarnation id');
       for (const e of endpoints) {
         if (e.host === '' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new SamsaError('INVALID_REQUEST', `broker endpoint ${e.host}:${e.port} is not valid`);
       }
-      const current = this.image.brokers.get(brokerId);
-      if (current !== undefined && current.incarnationId === incarnationId && !current.fenced) return this.image.appliedIndex;
-      const index = await this.metadataLog.append([
-        Records.registerBroker({ brokerId, incarnationId, endpoints, rack: request.rack ?? '', fenced: true }),
-        Records.brokerUnfenced(brokerId, incarnationId),
-      ]);
-      this.log.info({ brokerId, incarnationId, endpoints, index }, 'broker registered');
+      const image = this.image;
+      if (request.clusterId !== undefined && request.clusterId !== '' && request.clusterId !== image.clusterId) {
+        throw new SamsaError('INCONSISTENT_CLUSTER_ID', `broker ${brokerId} belongs to cluster ${request.clusterId}; this is cluster ${image.clusterId}`);
+      }
+      const current = image.brokers.get(brokerId);
+      if (current !== undefined && current.incarnationId === incarnationId) return current.epoch;
+      const records: MetadataRecord[] = [Records.registerBroker({ brokerId, incarnationId, endpoints, rack: request.rack ?? '', fenced: true })];
+      if (current !== undefined && !current.fenced) records.push(...partitionChangesOnFence(image, brokerId, this.unclean));
+      await this.metadataLog.append(records);
+      const epoch = this.image.brokers.get(brokerId)!.epoch;
+      this.log.info({ brokerId, incarnationId, endpoints, brokerEpoch: epoch, replaced: current?.incarnationId, partitionsChanged: records.length - 1 }, 'broker registered');
+      return epoch;
+    });
+  }
+
+  /**
+   * Fences a broker (its session ran out, or its stream closed past the grace): BrokerFenced and,
+   * in the same commit, a new leader for every partition it led and its removal from every ISR
+   * (never the last member). Resolves with the commit's index, or undefined when there was nothing
+   * to do (already fenced, another incarnation, or `stillDue` says the broker came back while this
+   * waited its turn).
+   */
+  fenceBroker(brokerId: number, incarnationId: string, options: { stillDue?: () => boolean; reason?: string } = {}): Promise<number | undefined> {
+    return this.exclusive(async () => {
+      const image = this.image;
+      const b = image.brokers.get(brokerId);
+      if (b === undefined || b.incarnationId !== incarnationId || b.fenced) return undefined;
+      if (options.stillDue !== undefined && !options.stillDue()) return undefined;
+      const changes = partitionChangesOnFence(image, brokerId, this.unclean);
+      const index = await this.metadataLog.append([Records.brokerFenced(brokerId, incarnationId), ...changes]);
+      this.log.warn({ brokerId, incarnationId, reason: options.reason, partitionsChanged: changes.length, index }, 'broker fenced');
       return index;
     });
   }
 
-  /** Hands a registered broker the next block of producer ids. */
-  allocateProducerIds(brokerId: number): Promise<{ firstProducerId: number; blockSize: number }> {
+  /**
+   * Unfences a broker that has caught up: BrokerUnfenced and, in the same commit, a leader for the
+   * partitions that had none and can have one now. Resolves with the commit's index, or undefined
+   * when there was nothing to do (`eligible` says whether it still may be unfenced).
+   */
+  unfenceBroker(brokerId: number, incarnationId: string, options: { eligible?: () => boolean } = {}): Promise<number | undefined> {
     return this.exclusive(async () => {
-      if (!this.image.brokers.has(brokerId)) throw new SamsaError('INVALID_REQUEST', `broker ${brokerId} is not registered`);
+      const image = this.image;
+      const b = image.brokers.get(brokerId);
+      if (b === undefined || b.incarnationId !== incarnationId || !b.fenced) return undefined;
+      if (options.eligible !== undefined && !options.eligible()) return undefined;
+      const changes = partitionChangesOnUnfence(image, brokerId, this.unclean);
+      const index = await this.metadataLog.append([Records.brokerUnfenced(brokerId, incarnationId), ...changes]);
+      this.log.info({ brokerId, incarnationId, partitionsChanged: changes.length, index }, 'broker unfenced');
+      return index;
+    });
+  }
+
+  /**
+   * The ISR change protocol (ARCHITECTURE.md): a partition's leader proposes a new ISR with its
+   * leader epoch and partition epoch; the change is accepted only when both are current and every
+   * member it adds is an unfenced replica, and commits PartitionChanged with the partition epoch +
+   * 1 (same leader, same leader epoch). Every accepted change of the request goes in one commit.
+   * A bad request as a whole (unknown broker, stale broker epoch) throws; a refused partition gets
+   * its error in its outcome.
+   */
+  alterPartition(brokerId: number, brokerEpoch: number, changes: readonly IsrChangeRequest[]): Promise<{ outcomes: IsrChangeOutcome[]; index: number }> {
+    return this.exclusive(async () => {
+      const image = this.image;
+      const broker = image.brokers.get(brokerId);
+      if (broker === undefined) throw new SamsaError('BROKER_ID_NOT_REGISTERED', `broker ${brokerId} is not registered`);
+      if (brokerEpoch >= 0 && brokerEpoch !== broker.epoch) throw new SamsaError('STALE_BROKER_EPOCH', `broker epoch ${brokerEpoch} of broker ${brokerId} is not the registered ${broker.epoch}`);
+      const seen = new Set<string>();
+      const outcomes: IsrChangeOutcome[] = [];
+      const records: MetadataRecord[] = [];
+      const pending: { at: number; next: PartitionState }[] = [];
+      for (const change of changes) {
+        const { topicId, partition } = change;
+        const fail = (code: ErrorCodeName, message: string, state?: PartitionState): void => {
+          outcomes.push({ topicId, partition, ...(state !== undefined ? { state } : {}), error: new SamsaError(code, message) });
+        };
+        const key = `${topicId.toString('hex')}:${partition}`;
+        if (seen.has(key)) {
+          fail('INVALID_REQUEST', `partition ${partition} of topic ${topicId.toString('hex')} appears more than once`);
+          continue;
+        }
+        seen.add(key);
+        const topic = topicById(image, topicId);
+        if (topic === undefined) {
+          fail('UNKNOWN_TOPIC_ID', `no topic has id ${topicId.length === 16 ? topicIdToString(topicId) : topicId.toString('hex')}`);
+          continue;
+        }
+        const state = topic.partitions[partition];
+        const where = `${topic.name}-${partition}`;
+        if (state === undefined) {
+          fail('UNKNOWN_TOPIC_OR_PARTITION', `topic ${topic.name} has no partition ${partition}`);
+          continue;
+        }
+        if (state.leaderId !== brokerId) {
+          fail('NOT_LEADER_OR_FOLLOWER', `broker ${brokerId} does not lead ${where}; the leader is ${state.leaderId}`, state);
+          continue;
+        }
+        if (change.leaderEpoch < state.leaderEpoch) {
+          fail('FENCED_LEADER_EPOCH', `leader epoch ${change.leaderEpoch} of ${where} is older than ${state.leaderEpoch}`, state);
+          continue;
+        }
+        if (change.leaderEpoch > state.leaderEpoch) {
+          fail('UNKNOWN_LEADER_EPOCH', `leader epoch ${change.leaderEpoch} of ${where} is newer than ${state.leaderEpoch}`, state);
+          continue;
+        }
+        if (change.partitionEpoch !== state.partitionEpoch) {
+          fail('INVALID_UPDATE_VERSION', `partition epoch ${change.partitionEpoch} of ${where} is not the current ${state.partitionEpoch}`, state);
+          continue;
+        }
+        const isr = [...change.newIsr];
+        if (isr.length === 0 || new Set(isr).size !== isr.length || !isr.includes(brokerId)) {
+          fail('INVALID_REQUEST', `the ISR [${isr.join(',')}] of ${where} must be distinct replicas that include the leader ${brokerId}`, state);
+          continue;
+        }
+        const notReplica = isr.find((id) => !state.replicas.includes(id));
+        if (notReplica !== undefined) {
+          fail('INELIGIBLE_REPLICA', `broker ${notReplica} is not a replica of ${where}`, state);
+          continue;
+        }
+        const ineligible = isr.find((id) => !state.isr.includes(id) && image.brokers.get(id)?.fenced !== false);
+        if (ineligible !== undefined) {
+          fail('INELIGIBLE_REPLICA', `broker ${ineligible} cannot join the ISR of ${where}: it is fenced`, state);
+          continue;
+        }
+        if (isr.length === state.isr.length && isr.every((id, i) => state.isr[i] === id)) {
+          outcomes.push({ topicId, partition, state });
+          continue;
+        }
+        const next: PartitionState = { replicas: state.replicas, leaderId: state.leaderId, leaderEpoch: state.leaderEpoch, isr, partitionEpoch: state.partitionEpoch + 1 };
+        records.push(Records.partitionChanged({ topicId: topic.id, partition, ...next }));
+        pending.push({ at: outcomes.length, next });
+        outcomes.push({ topicId, partition, state: next });
+      }
+      let index = image.appliedIndex;
+      if (records.length > 0) {
+        try {
+          index = await this.metadataLog.append(records);
+        } catch (err) {
+          const e = asSamsaError(err, this.log);
+          for (const p of pending) outcomes[p.at] = { topicId: outcomes[p.at]!.topicId, partition: outcomes[p.at]!.partition, error: e };
+          return { outcomes, index: this.image.appliedIndex };
+        }
+        this.log.info({ brokerId, partitions: records.length, index }, 'ISR changes committed');
+      }
+      return { outcomes, index };
+    });
+  }
+
+  /** Hands a registered broker the next block of producer ids (`brokerEpoch` -1: not checked). */
+  allocateProducerIds(brokerId: number, brokerEpoch = -1): Promise<{ firstProducerId: number; blockSize: number }> {
+    return this.exclusive(async () => {
+      const broker = this.image.brokers.get(brokerId);
+      if (broker === undefined) throw new SamsaError('BROKER_ID_NOT_REGISTERED', `broker ${brokerId} is not registered`);
+      if (brokerEpoch >= 0 && brokerEpoch !== broker.epoch) throw new SamsaError('STALE_BROKER_EPOCH', `broker epoch ${brokerEpoch} of broker ${brokerId} is not the registered ${broker.epoch}`);
       const firstProducerId = this.image.nextProducerId;
       const blockSize = this.config.producerIdBlockSize;
       await this.metadataLog.append([Records.producerIdsAllocated(brokerId, firstProducerId, blockSize)]);

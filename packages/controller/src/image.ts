@@ -20,6 +20,11 @@ export interface BrokerRegistration {
   readonly endpoints: readonly BrokerEndpointInfo[];
   readonly rack: string;
   readonly fenced: boolean;
+  /**
+   * The broker epoch: the offset of the RegisterBroker record of this incarnation. The broker is
+   * unfenced only once its applied metadata offset has reached it (it has caught up).
+   */
+  readonly epoch: number;
 }
 
 export interface PartitionState {

@@ -3,7 +3,7 @@
 // another cluster or another node id, so a misplaced volume cannot join (or poison) the wrong
 // cluster, and a directory id tells a voter that lost its state apart from its former self.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const META_PROPERTIES_FILE = 'meta.properties';
@@ -91,4 +91,24 @@ export async function writeMetaProperties(dataDir: string, props: MetaProperties
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * The identity of a node's data directory that holds no metadata log (a broker-only node): checks
+ * an existing meta.properties against `nodeId` and `clusterId` (when given), or writes one. A
+ * directory of another cluster or node is refused with a DataDirError. Returns the properties.
+ */
+export async function formatDataDir(dataDir: string, identity: { nodeId: number; clusterId: string }): Promise<MetaProperties> {
+  await mkdir(dataDir, { recursive: true });
+  const existing = await readMetaProperties(dataDir);
+  const path = join(dataDir, META_PROPERTIES_FILE);
+  if (existing !== undefined) {
+    if (existing.nodeId !== identity.nodeId) throw new DataDirError(`${path}: this data directory belongs to node ${existing.nodeId}, not to node ${identity.nodeId}`);
+    if (existing.clusterId !== identity.clusterId) throw new DataDirError(`${path}: this data directory belongs to cluster ${existing.clusterId}, not to cluster ${identity.clusterId}`);
+    return existing;
+  }
+  if (!isValidClusterId(identity.clusterId)) throw new DataDirError(`invalid cluster id ${JSON.stringify(identity.clusterId)}: 1 to 64 characters of [A-Za-z0-9_-]`);
+  const props: MetaProperties = { version: META_PROPERTIES_VERSION, clusterId: identity.clusterId, nodeId: identity.nodeId, directoryId: newDirectoryId() };
+  await writeMetaProperties(dataDir, props);
+  return props;
 }

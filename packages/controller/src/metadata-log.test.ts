@@ -1,15 +1,19 @@
 // Proves the LocalMetadataLog on a real LevelDB in a temp directory: appends are applied and
 // published in order, survive a reopen (replayed through apply() into an equal image), a record
-// apply() refuses is never written, and the data directory's identity (meta.properties) refuses
-// another cluster's or another node's directory and a directory whose metadata was lost.
+// apply() refuses is never written, the single voter leads from open to close (then tells its
+// leader listeners and refuses appends with NOT_CONTROLLER), its snapshot is the current image
+// encoded, and the data directory's identity (meta.properties) refuses another cluster's or
+// another node's directory and a directory whose metadata was lost; formatDataDir does the same
+// for a broker-only directory.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirError, readMetaProperties } from './meta-properties.js';
+import { decodeImage, encodeImage } from './image-codec.js';
+import { DataDirError, formatDataDir, readMetaProperties } from './meta-properties.js';
 import { LocalMetadataLog } from './metadata-log.js';
-import type { MetadataUpdate } from './metadata-log.js';
+import type { LeaderChange, MetadataUpdate } from './metadata-log.js';
 import { Records } from './records.js';
 import type { MetadataImage } from './image.js';
 
@@ -97,6 +101,26 @@ describe('LocalMetadataLog', () => {
     await reopened.close();
   });
 
+  it('leads from open to close and snapshots its current image', async () => {
+    const log = await LocalMetadataLog.open({ dataDir: dir, nodeId: 7, logger });
+    expect(await log.snapshot()).toBeUndefined();
+    expect([log.isLeader(), log.leaderId(), log.leaderEpoch(), log.nodeId, log.logStartIndex]).toEqual([true, 7, 1, 7, 1]);
+    await populate(log);
+    const snapshot = (await log.snapshot())!;
+    expect(snapshot.index).toBe(10);
+    expect(snapshot.bytes.equals(encodeImage(log.image))).toBe(true);
+    const restored = decodeImage(snapshot.bytes);
+    expect(encodeImage(restored).equals(snapshot.bytes)).toBe(true);
+    expect(Object.fromEntries(restored.topicsByName.get('t')!.configs)).toEqual(Object.fromEntries(log.image.topicsByName.get('t')!.configs));
+    expect(log.status()).toEqual({ nodeId: 7, leaderId: 7, leaderEpoch: 1, isLeader: true, commitIndex: 10, appliedIndex: 10, logStartIndex: 1, voters: [{ id: 7, address: '' }] });
+    const changes: LeaderChange[] = [];
+    log.onLeaderChange((c) => changes.push(c));
+    await log.close();
+    expect(changes).toEqual([{ leaderId: -1, leaderEpoch: 1, isLeader: false }]);
+    expect([log.isLeader(), log.leaderId()]).toEqual([false, -1]);
+    await expect(log.append([Records.brokerFenced(1, 'i1')])).rejects.toMatchObject({ code: 'NOT_CONTROLLER', details: { controllerId: -1 } });
+  });
+
   it('serialises concurrent appends into consecutive indexes', async () => {
     const log = await LocalMetadataLog.open({ dataDir: dir, nodeId: 1, logger });
     await log.append([Records.registerBroker({ brokerId: 1, incarnationId: 'i1', endpoints: [endpoint] })]);
@@ -157,6 +181,14 @@ describe('LocalMetadataLog', () => {
       expect(again.directoryId).toBe(log.directoryId);
       await again.close();
       expect((await readMetaProperties(dir))?.clusterId).toBe('c1');
+    });
+
+    it('formats and checks a directory without a metadata log (a broker-only node)', async () => {
+      const props = await formatDataDir(dir, { nodeId: 3, clusterId: 'c1' });
+      expect(props).toMatchObject({ version: 1, nodeId: 3, clusterId: 'c1' });
+      expect(await formatDataDir(dir, { nodeId: 3, clusterId: 'c1' })).toEqual(props);
+      await expect(formatDataDir(dir, { nodeId: 3, clusterId: 'c2' })).rejects.toThrow(/belongs to cluster c1, not to cluster c2/);
+      await expect(formatDataDir(dir, { nodeId: 4, clusterId: 'c1' })).rejects.toThrow(/belongs to node 3, not to node 4/);
     });
 
     it('rejects a malformed cluster id', async () => {

@@ -1,8 +1,9 @@
 // The metadata log: the ordered, durable list of metadata records that every node applies through
-// apply(). MetadataLog is what the services see; LocalMetadataLog is the single-voter form of this
-// issue (a cluster of one). The next issue puts a Raft log behind the same interface: append()
-// then resolves once the records are committed by a quorum and applied, and subscribers see the
-// same updates, so the frontend and the broker's reconciler do not change.
+// apply(). MetadataLog is what the services see; LocalMetadataLog is the single-voter form (a
+// cluster of one, always its own leader). A Raft log goes behind the same interface: append()
+// resolves once the records are committed by a quorum and applied, subscribers see the same
+// updates on every voter, and the leadership methods say who the active controller is (the
+// leader of the log), so the controller, the watch stream and the broker do not change.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -12,6 +13,7 @@ import { ImageDelta, applyAll } from './apply.js';
 import type { MetadataLogEntry } from './apply.js';
 import { emptyImage } from './image.js';
 import type { MetadataImage } from './image.js';
+import { encodeImage } from './image-codec.js';
 import {
   DataDirError,
   META_PROPERTIES_VERSION,
@@ -25,31 +27,106 @@ import type { MetaProperties } from './meta-properties.js';
 import { describeRecord, normalizeRecord } from './records.js';
 import type { MetadataRecord } from './records.js';
 
-/** What subscribers receive after each append is applied. */
+/** What subscribers receive after each applied step. */
 export interface MetadataUpdate {
   readonly previous: MetadataImage;
   readonly image: MetadataImage;
-  /** The entries applied, in order: previous.appliedIndex + 1 .. image.appliedIndex. */
+  /**
+   * The entries applied, in order: previous.appliedIndex + 1 .. image.appliedIndex. Empty when
+   * `restored` is set.
+   */
   readonly entries: readonly MetadataLogEntry[];
+  /**
+   * The image was replaced by a snapshot (a voter or a broker that fell behind the log start):
+   * there are no entries to look at, so a subscriber compares `previous` and `image` whole.
+   */
+  readonly restored?: boolean;
 }
 
 export type MetadataListener = (update: MetadataUpdate) => void;
 
+/** A snapshot of the metadata: the encoded image (image-codec.ts) as of `index`. */
+export interface MetadataImageSnapshot {
+  readonly index: number;
+  readonly bytes: Buffer;
+}
+
+/** Who leads the metadata log: the active controller. */
+export interface LeaderChange {
+  /** -1 when no leader is known. */
+  readonly leaderId: number;
+  /** The leader epoch of the log (the Raft term). */
+  readonly leaderEpoch: number;
+  /** True on the node that now leads. */
+  readonly isLeader: boolean;
+}
+
+export type LeaderChangeListener = (change: LeaderChange) => void;
+
+export interface MetadataLogVoter {
+  readonly id: number;
+  /** host:port of the voter's gRPC endpoint; '' when the log does not know it. */
+  readonly address: string;
+}
+
+/** The log's own view, for `samsa cluster status` (DescribeQuorum). */
+export interface MetadataLogStatus {
+  readonly nodeId: number;
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  readonly isLeader: boolean;
+  /** Highest index known committed (the log's high watermark). */
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  /** The first index replay() can still return (earlier ones are in a snapshot). */
+  readonly logStartIndex: number;
+  readonly voters: readonly MetadataLogVoter[];
+}
+
 export interface MetadataLog {
   readonly clusterId: string;
   readonly directoryId: string;
+  /** This node's id. */
+  readonly nodeId: number;
   /** The image as of the last committed and applied entry. */
   readonly image: MetadataImage;
+  /** image.appliedIndex. */
+  readonly appliedIndex: number;
+  /** The first index replay() can return; entries before it were compacted into a snapshot. */
+  readonly logStartIndex: number;
   /**
    * Appends records as consecutive entries and resolves with the index of the last one once they
    * are committed (durable) and applied: `image` then includes them. A record that apply() refuses
-   * fails the whole append and nothing is written.
+   * fails the whole append and nothing is written. On a node that does not lead the log, rejects
+   * with NOT_CONTROLLER (details.controllerId: the leader, -1 when unknown); an append whose
+   * leadership is lost before it commits rejects with NOT_CONTROLLER too (its outcome is then
+   * unknown, as for any timeout).
    */
   append(records: readonly MetadataRecord[]): Promise<number>;
-  /** The committed entries from `fromIndex` (default 1) up to the applied index when called. */
+  /**
+   * The committed entries from `fromIndex` (default: logStartIndex) up to the applied index when
+   * called. `fromIndex` below logStartIndex is a programmer error (callers use snapshot()).
+   */
   replay(fromIndex?: number): AsyncIterable<MetadataLogEntry>;
-  /** Calls `listener` synchronously after every applied append; returns the unsubscribe function. */
+  /** Calls `listener` synchronously after every applied step; returns the unsubscribe function. */
   subscribe(listener: MetadataListener): () => void;
+  /**
+   * True when this node leads the log and may decide. It turns true only once the leader has
+   * applied every entry committed before its term, so `image` is current when it does.
+   */
+  isLeader(): boolean;
+  /** The leader's node id, -1 when unknown. */
+  leaderId(): number;
+  /** The log's leader epoch (Raft term). */
+  leaderEpoch(): number;
+  /** Called after every change of leader (or of this node's leadership); returns the unsubscribe function. */
+  onLeaderChange(listener: LeaderChangeListener): () => void;
+  /**
+   * The latest snapshot of the image, undefined when there is none yet (an empty log). Entries
+   * after its index follow it in replay().
+   */
+  snapshot(): Promise<MetadataImageSnapshot | undefined>;
+  status(): MetadataLogStatus;
   /** Waits for appends in progress, then closes. Safe twice. */
   close(): Promise<void>;
 }
@@ -62,6 +139,9 @@ export interface LocalMetadataLogOptions {
   clusterId?: string;
   logger: Logger;
 }
+
+/** The leader epoch of a single-voter log: it elects itself once, at open. */
+export const LOCAL_LEADER_EPOCH = 1;
 
 /** Most records in one append: the largest topic (10 000 partitions) plus room to spare. */
 export const METADATA_APPEND_RECORDS_MAX = 16_384;
@@ -86,21 +166,32 @@ interface StoredIdentity {
   directoryId: string;
 }
 
+/**
+ * The single-voter metadata log: every append is committed once it is on this node's disk, and the
+ * node always leads. It keeps every entry (logStartIndex 1); snapshot() encodes the current image,
+ * so a watcher starting from nothing loads one image instead of the whole history.
+ */
 export class LocalMetadataLog implements MetadataLog {
   readonly clusterId: string;
   readonly directoryId: string;
+  readonly nodeId: number;
+  readonly logStartIndex = 1;
   private current: MetadataImage;
   private readonly db: Level<Buffer, Buffer>;
   private readonly log: Logger;
   private readonly listeners = new Set<MetadataListener>();
+  private readonly leaderListeners = new Set<LeaderChangeListener>();
   /** Appends run one after another, so indexes are given in order. */
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  /** Set when close() starts: the node no longer leads. */
+  private stopping = false;
   /** Set when a write failed: the disk's state is unknown, so no further append is accepted. */
   private failure: Error | undefined;
 
   private constructor(db: Level<Buffer, Buffer>, identity: StoredIdentity, image: MetadataImage, log: Logger) {
     this.db = db;
+    this.nodeId = identity.nodeId;
     this.clusterId = identity.clusterId;
     this.directoryId = identity.directoryId;
     this.current = image;
@@ -109,6 +200,48 @@ export class LocalMetadataLog implements MetadataLog {
 
   get image(): MetadataImage {
     return this.current;
+  }
+
+  get appliedIndex(): number {
+    return this.current.appliedIndex;
+  }
+
+  isLeader(): boolean {
+    return !this.stopping;
+  }
+
+  leaderId(): number {
+    return this.stopping ? -1 : this.nodeId;
+  }
+
+  leaderEpoch(): number {
+    return LOCAL_LEADER_EPOCH;
+  }
+
+  /** A single voter leads from open to close; the listener is told when it stops (close). */
+  onLeaderChange(listener: LeaderChangeListener): () => void {
+    this.leaderListeners.add(listener);
+    return () => this.leaderListeners.delete(listener);
+  }
+
+  async snapshot(): Promise<MetadataImageSnapshot | undefined> {
+    const image = this.current;
+    if (image.appliedIndex === 0) return undefined;
+    return { index: image.appliedIndex, bytes: encodeImage(image) };
+  }
+
+  status(): MetadataLogStatus {
+    const leading = this.isLeader();
+    return {
+      nodeId: this.nodeId,
+      leaderId: this.leaderId(),
+      leaderEpoch: LOCAL_LEADER_EPOCH,
+      isLeader: leading,
+      commitIndex: this.current.appliedIndex,
+      appliedIndex: this.current.appliedIndex,
+      logStartIndex: this.logStartIndex,
+      voters: [{ id: this.nodeId, address: '' }],
+    };
   }
 
   /** Opens (or formats) the metadata log of a data directory and replays it through apply(). */
@@ -212,7 +345,7 @@ export class LocalMetadataLog implements MetadataLog {
   append(records: readonly MetadataRecord[]): Promise<number> {
     assert(records.length > 0 && records.length <= METADATA_APPEND_RECORDS_MAX, `append of ${records.length} metadata records`);
     // Appends queued before close() still run: close() waits for them.
-    if (this.closing !== undefined) return Promise.reject(new SamsaError('NOT_CONTROLLER', 'the metadata log is closed'));
+    if (this.closing !== undefined) return Promise.reject(new SamsaError('NOT_CONTROLLER', 'the metadata log is closed', { details: { controllerId: -1 } }));
     const run = async (): Promise<number> => {
       if (this.failure !== undefined) throw new SamsaError('KAFKA_STORAGE_ERROR', `the metadata log failed a write earlier: ${this.failure.message}`);
       const previous = this.current;
@@ -264,7 +397,17 @@ export class LocalMetadataLog implements MetadataLog {
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
+    if (this.closing !== undefined) return this.closing;
+    this.stopping = true;
+    this.closing = (async () => {
+      for (const listener of [...this.leaderListeners]) {
+        try {
+          listener({ leaderId: -1, leaderEpoch: LOCAL_LEADER_EPOCH, isLeader: false });
+        } catch (err) {
+          this.log.error({ err }, 'leader listener threw');
+        }
+      }
+      this.leaderListeners.clear();
       await this.tail;
       this.listeners.clear();
       await this.db.close();

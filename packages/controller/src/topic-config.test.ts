@@ -91,8 +91,19 @@ describe('topic config table', () => {
 
 describe('controller validateConfig', () => {
   it('fills defaults and names a bad setting', () => {
-    expect(validateConfig({})).toEqual({ defaultPartitions: 1, defaultReplicationFactor: 1, maxMessageBytes: 1_048_576, producerIdBlockSize: 1000 });
+    expect(validateConfig({})).toEqual({
+      defaultPartitions: 1,
+      defaultReplicationFactor: 1,
+      maxMessageBytes: 1_048_576,
+      producerIdBlockSize: 1000,
+      brokerSessionTimeoutMs: 3000,
+      brokerHeartbeatIntervalMs: 500,
+      brokerStreamCloseGraceMs: 500,
+    });
     expect(() => validateConfig({ defaultPartitions: 0 })).toThrow(/defaultPartitions/);
+    expect(() => validateConfig({ brokerSessionTimeoutMs: 5 })).toThrow(/brokerSessionTimeoutMs/);
+    expect(() => validateConfig({ brokerSessionTimeoutMs: 1000, brokerHeartbeatIntervalMs: 600 })).toThrow(/at most half/);
+    expect(() => validateConfig({ brokerStreamCloseGraceMs: -1 })).toThrow(/brokerStreamCloseGraceMs/);
     expect(() => validateConfig({ maxMessageBytes: 1.5 })).toThrow(/maxMessageBytes/);
   });
 });

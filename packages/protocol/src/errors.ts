@@ -50,9 +50,14 @@ export const ERRORS: Readonly<Record<ErrorCodeName, ErrorInfo>> = Object.freeze(
   KAFKA_STORAGE_ERROR: row('KAFKA_STORAGE_ERROR', true, GrpcStatus.INTERNAL, 'the partition is offline because of a storage error'),
   FENCED_LEADER_EPOCH: row('FENCED_LEADER_EPOCH', true, GrpcStatus.FAILED_PRECONDITION, 'the leader epoch in the request is older than the broker\'s'),
   UNKNOWN_LEADER_EPOCH: row('UNKNOWN_LEADER_EPOCH', true, GrpcStatus.FAILED_PRECONDITION, 'the leader epoch in the request is newer than the broker\'s'),
+  STALE_BROKER_EPOCH: row('STALE_BROKER_EPOCH', false, GrpcStatus.FAILED_PRECONDITION, 'the broker epoch (registration) is not the current one: a newer incarnation of this broker has registered'),
   OFFSET_NOT_AVAILABLE: row('OFFSET_NOT_AVAILABLE', true, GrpcStatus.UNAVAILABLE, 'the offset is not available yet (the leader is catching up)'),
   INVALID_RECORD: row('INVALID_RECORD', false, GrpcStatus.INVALID_ARGUMENT, 'a record batch is malformed'),
+  INVALID_UPDATE_VERSION: row('INVALID_UPDATE_VERSION', false, GrpcStatus.FAILED_PRECONDITION, 'the partition epoch in the request is not the current one'),
   UNKNOWN_TOPIC_ID: row('UNKNOWN_TOPIC_ID', true, GrpcStatus.NOT_FOUND, 'this server does not host a topic with this id'),
+  BROKER_ID_NOT_REGISTERED: row('BROKER_ID_NOT_REGISTERED', false, GrpcStatus.FAILED_PRECONDITION, 'the broker id is not registered with the controller'),
+  INCONSISTENT_CLUSTER_ID: row('INCONSISTENT_CLUSTER_ID', false, GrpcStatus.FAILED_PRECONDITION, 'the cluster id in the request is not this cluster\'s'),
+  INELIGIBLE_REPLICA: row('INELIGIBLE_REPLICA', false, GrpcStatus.FAILED_PRECONDITION, 'the new ISR adds a replica that is fenced or not a replica'),
   UNKNOWN_SERVER_ERROR: row('UNKNOWN_SERVER_ERROR', false, GrpcStatus.INTERNAL, 'an unexpected server error'),
 });
 

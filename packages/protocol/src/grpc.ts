@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ClientProtoGrpcType } from './gen/client.js';
+import type { ProtoGrpcType as ControllerProtoGrpcType } from './gen/controller.js';
 
 /** Loader options; they must match the generator flags or the generated types lie. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = Object.freeze({
@@ -50,4 +51,15 @@ export function loadClientProto(): ClientProtoGrpcType {
     clientProto = grpc.loadPackageDefinition(definition) as unknown as ClientProtoGrpcType;
   }
   return clientProto;
+}
+
+let controllerProto: ControllerProtoGrpcType | undefined;
+
+/** The loaded controller API (`samsa.v1.ControllerService`, the metadata records), loaded once per process. */
+export function loadControllerProto(): ControllerProtoGrpcType {
+  if (controllerProto === undefined) {
+    const definition = protoLoader.loadSync('samsa/v1/controller.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
+    controllerProto = grpc.loadPackageDefinition(definition) as unknown as ControllerProtoGrpcType;
+  }
+  return controllerProto;
 }

@@ -3,12 +3,14 @@
 export type * from './gen/index.js';
 export type { ProtoGrpcType as ClientProtoGrpcType } from './gen/client.js';
 export type { SamsaClientClient, SamsaClientHandlers } from './gen/samsa/v1/SamsaClient.js';
+export type { ProtoGrpcType as ControllerProtoGrpcType } from './gen/controller.js';
+export type { ControllerServiceClient, ControllerServiceHandlers } from './gen/samsa/v1/ControllerService.js';
 export { ErrorCode, ERRORS, SamsaError, assert, errorFromCode, isErrorCodeName, isSamsaError } from './errors.js';
 export type { ErrorCodeName, ErrorInfo } from './errors.js';
 export { int64ToNumber, numberToInt64, ListOffsetsTimestamp } from './offsets.js';
 export type { Offset } from './offsets.js';
 export { TOPIC_ID_BYTES, newTopicId, topicIdFromString, topicIdToString } from './topic-id.js';
-export { GRPC_CHANNEL_OPTIONS, GRPC_MESSAGE_BYTES_MAX, PROTO_LOADER_OPTIONS, loadClientProto, protoDir } from './grpc.js';
+export { GRPC_CHANNEL_OPTIONS, GRPC_MESSAGE_BYTES_MAX, PROTO_LOADER_OPTIONS, loadClientProto, loadControllerProto, protoDir } from './grpc.js';
 export { decodeMetadataRecord, encodeMetadataRecord } from './metadata-records.js';
 export {
   BATCH_HEADER_BYTES,

@@ -42,7 +42,8 @@ export interface RecordedCall {
 export type Interceptor = (call: RecordedCall) => SamsaError | Promise<void> | undefined;
 
 export class FakeCluster implements Transport {
-  readonly brokers = new Map<number, { host: string; port: number; up: boolean }>();
+  /** `up: false`: unreachable (a dead process); `fenced`: what metadata says of it. */
+  readonly brokers = new Map<number, { host: string; port: number; up: boolean; fenced?: boolean }>();
   readonly topics = new Map<string, FakeTopic>();
   readonly calls: RecordedCall[] = [];
   interceptor: Interceptor | undefined;
@@ -140,7 +141,7 @@ export class FakeCluster implements Transport {
     return {
       cluster_id: 'fake',
       controller_id: this.controllerId,
-      brokers: [...this.brokers.entries()].map(([node_id, b]) => ({ node_id, host: b.host, port: b.port, fenced: false })),
+      brokers: [...this.brokers.entries()].map(([node_id, b]) => ({ node_id, host: b.host, port: b.port, fenced: b.fenced === true })),
       topics: names.map((name) => {
         const t = this.topics.get(name);
         if (t === undefined) return { name, topic_id: Buffer.alloc(0), error_code: 'UNKNOWN_TOPIC_OR_PARTITION', partitions: [], internal: false };
