@@ -9,11 +9,12 @@
 // answers client calls once the controller has unfenced it. Combined mode takes the same path:
 // registration and heartbeats go to the active controller over gRPC even when that is this very
 // process, so a combined node behaves the same whoever leads the metadata log.
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { DataDirError, LocalMetadataLog, QuorumController, SYSTEM_CLOCK, formatDataDir, readMetaProperties } from '@samsa/controller';
+import { DataDirError, QuorumController, RaftMetadataLog, SYSTEM_CLOCK, formatDataDir, newClusterId, readMetaProperties } from '@samsa/controller';
 import type { MetadataLog } from '@samsa/controller';
 import { LogManager } from '@samsa/storage';
 import { GRPC_CHANNEL_OPTIONS, SamsaError } from '@samsa/protocol';
@@ -64,7 +65,7 @@ export interface OpenMetadataLogArgs {
 export interface StartBrokerOptions {
   /** Root logger; a pino JSON logger at config.logLevel is created when absent. */
   logger?: Logger;
-  /** Opens the metadata log of a node with the controller role. Default: the single-voter LocalMetadataLog. */
+  /** Opens the metadata log of a node with the controller role. Default: its member of the Raft metadata quorum (RaftMetadataLog). */
   openMetadataLog?: (args: OpenMetadataLogArgs) => Promise<MetadataLog>;
   /**
    * Abandons the start (a broker waits for its controllers to register and unfence it, which may
@@ -111,8 +112,30 @@ function shutdown(server: grpc.Server, log: Logger): Promise<void> {
   });
 }
 
-const openLocalMetadataLog = (args: OpenMetadataLogArgs): Promise<MetadataLog> =>
-  LocalMetadataLog.open({ dataDir: args.dataDir, nodeId: args.nodeId, ...(args.clusterId !== undefined ? { clusterId: args.clusterId } : {}), logger: args.logger });
+/**
+ * The cluster id of a new quorum started without one: derived from its voter list, so that every
+ * voter of a new multi-node cluster starts with the same id without being told (a cluster of one
+ * takes a random id). An existing directory keeps the id it was formatted with.
+ */
+export function clusterIdForVoters(voters: readonly Voter[]): string {
+  if (voters.length <= 1) return newClusterId();
+  const list = [...voters].sort((a, b) => a.id - b.id).map((v) => `${v.id}@${v.address}`).join(',');
+  return createHash('sha256').update(list).digest('base64url').slice(0, 22);
+}
+
+/** The default metadata log: this node's member of the Raft metadata quorum. */
+async function openRaftMetadataLog(args: OpenMetadataLogArgs): Promise<MetadataLog> {
+  let clusterId = args.clusterId;
+  if (clusterId === undefined && (await readMetaProperties(args.dataDir)) === undefined) clusterId = clusterIdForVoters(args.voters);
+  return await RaftMetadataLog.open({
+    dataDir: args.dataDir,
+    nodeId: args.nodeId,
+    ...(clusterId !== undefined ? { clusterId } : {}),
+    voters: new Map(args.voters.map((v) => [v.id, v.address])),
+    server: args.server,
+    logger: args.logger,
+  });
+}
 
 export async function startBroker(config: BrokerConfig, options: StartBrokerOptions = {}): Promise<Broker> {
   const cfg = validateConfig(config);
@@ -144,7 +167,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     let metadataLog: MetadataLog | undefined;
     let dirClusterId = cfg.clusterId ?? '';
     if (isController) {
-      metadataLog = await (options.openMetadataLog ?? openLocalMetadataLog)({
+      metadataLog = await (options.openMetadataLog ?? openRaftMetadataLog)({
         dataDir: cfg.dataDir,
         nodeId: cfg.nodeId,
         ...(cfg.clusterId !== undefined ? { clusterId: cfg.clusterId } : {}),

@@ -77,3 +77,5 @@ export {
 export type { ConfigValue, TimestampType, TopicConfigContext, TopicConfigDef, TopicSettings } from './topic-config.js';
 export { BROKER_SESSION_TIMEOUT_MS_MAX, BROKER_SESSION_TIMEOUT_MS_MIN, DEFAULTS, TOPIC_NAME_LENGTH_MAX, TOPIC_PARTITIONS_MAX, validateConfig } from './config.js';
 export type { ControllerConfig } from './config.js';
+export { RaftMetadataLog } from './raft-metadata-log.js';
+export type { RaftMetadataLogOptions } from './raft-metadata-log.js';

@@ -119,9 +119,9 @@ export class RaftMetadataLog implements MetadataLog {
     if (!options.voters.has(nodeId)) throw new DataDirError(`node ${nodeId} is not among the controller voters (${[...options.voters.keys()].join(', ')})`);
     await mkdir(dataDir, { recursive: true });
     const props = await readMetaProperties(dataDir);
-    if (props !== undefined && props.nodeId !== nodeId) throw new DataDirError(`${dataDir} belongs to node ${props.nodeId}, not node ${nodeId}`);
+    if (props !== undefined && props.nodeId !== nodeId) throw new DataDirError(`${dataDir}: this data directory belongs to node ${props.nodeId}, not to node ${nodeId}`);
     if (props !== undefined && options.clusterId && props.clusterId !== options.clusterId) {
-      throw new DataDirError(`${dataDir} belongs to cluster ${props.clusterId}, not ${options.clusterId}`);
+      throw new DataDirError(`${dataDir}: this data directory belongs to cluster ${props.clusterId}, not to cluster ${options.clusterId}`);
     }
     let storage: LevelRaftStorage;
     try {
@@ -160,6 +160,8 @@ export class RaftMetadataLog implements MetadataLog {
       logger: log,
     });
     self.node.onLeaderChange((leaderId, term) => self.leaderChanged(leaderId, term));
+    // A single voter need not wait out an election timeout to lead.
+    if (options.voters.size === 1) self.node.campaign();
     log.info({ clusterId: identity.clusterId, directoryId: identity.directoryId, voters: [...options.voters.entries()], appliedIndex: self.current.appliedIndex }, 'metadata quorum member started');
     return self;
   }
