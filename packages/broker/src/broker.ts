@@ -358,6 +358,10 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
         // The heartbeat stream closes: the active controller (if another node) fences this broker after its grace.
         await step('lifecycle', () => lifecycle?.stop());
         await step('follower', () => follower?.stop());
+        // The quorum member leaves before the server stops: it hands its leadership over while it
+        // can still talk, and its transport ends the peers' streams, which would otherwise hold the
+        // server's graceful shutdown open until its grace runs out.
+        await step('metadata log', () => (graceful ? metadataLog?.close() : undefined));
         await step('server', () => (graceful ? shutdown(server, log) : server.forceShutdown()));
         await step('in-flight appends', async () => void (await Promise.allSettled([...inflight])));
         await step('reconciler', () => reconciler?.stop());

@@ -2,6 +2,7 @@
 // terminal (main.ts) and from a test.
 import { Command, CommanderError } from 'commander';
 import { brokerCommand } from './commands/broker.js';
+import { clusterCommand } from './commands/cluster.js';
 import { consumeCommand } from './commands/consume.js';
 import { produceCommand } from './commands/produce.js';
 import { topicsCommand } from './commands/topics.js';
@@ -16,6 +17,7 @@ export function buildProgram(io: CliIo, ctx: RunContext): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(brokerCommand(io, ctx))
+    .addCommand(clusterCommand(io, ctx))
     .addCommand(topicsCommand(io))
     .addCommand(produceCommand(io, ctx))
     .addCommand(consumeCommand(io, ctx));

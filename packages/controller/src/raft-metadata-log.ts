@@ -219,7 +219,10 @@ export class RaftMetadataLog implements MetadataLog {
       leaderId: this.leaderId(),
       leaderEpoch: s.term,
       isLeader: this.isLeader(),
-      commitIndex: s.commit,
+      // In metadata offsets, like appliedIndex: Raft's commit index counts entries, not records.
+      // This node applies what commits at once, so its applied offset is the committed one as it
+      // knows it.
+      commitIndex: this.current.appliedIndex,
       appliedIndex: this.current.appliedIndex,
       logStartIndex: this.retainedFrom,
       voters: this.node.voters().map((v) => ({ id: v.nodeId, address: v.address })),
