@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, loadClientProto, type MetadataResponse__Output, type SamsaClientClient } from '@samsa/protocol';
+import { GRPC_CHANNEL_OPTIONS, loadClientProto, loadControllerProto } from '@samsa/protocol';
+import type { ControllerServiceClient, DescribeQuorumResponse__Output, MetadataResponse__Output, SamsaClientClient } from '@samsa/protocol';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_MAIN = join(REPO_ROOT, 'packages/cli/dist/main.js');
@@ -50,6 +51,7 @@ export class BrokerNode {
   private exited: Promise<number | null> | undefined;
   private readonly logTail: string[] = [];
   private client: SamsaClientClient | undefined;
+  private controllerClient: ControllerServiceClient | undefined;
 
   private readonly options: NodeOptions;
 
@@ -125,6 +127,18 @@ export class BrokerNode {
     return this.client;
   }
 
+  /** This node's view of the metadata quorum (DescribeQuorum). */
+  async quorum(): Promise<DescribeQuorumResponse__Output> {
+    if (this.controllerClient === undefined) {
+      const proto = loadControllerProto();
+      this.controllerClient = new proto.samsa.v1.ControllerService(this.address, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS);
+    }
+    const client = this.controllerClient;
+    return await new Promise((resolve, reject) => {
+      client.DescribeQuorum({}, { deadline: Date.now() + 2_000 }, (err, res) => (err || !res ? reject(err ?? new Error('empty')) : resolve(res)));
+    });
+  }
+
   async metadata(): Promise<MetadataResponse__Output> {
     return await new Promise((resolve, reject) => {
       this.rpc().Metadata({}, { deadline: Date.now() + 2_000 }, (err, res) => (err || !res ? reject(err ?? new Error('empty')) : resolve(res)));
@@ -142,6 +156,8 @@ export class BrokerNode {
   closeClient(): void {
     this.client?.close();
     this.client = undefined;
+    this.controllerClient?.close();
+    this.controllerClient = undefined;
   }
 
   private async signalAndWait(signal: NodeJS.Signals): Promise<number | null> {
@@ -203,6 +219,37 @@ export class Cluster {
 
   describe(): string {
     return this.nodes.map((n) => n.describe()).join('\n');
+  }
+
+  running(): BrokerNode[] {
+    return this.nodes.filter((n) => n.running);
+  }
+
+  /** Every running node's quorum view (unreachable ones left out). */
+  async quorumViews(): Promise<DescribeQuorumResponse__Output[]> {
+    const views = await Promise.all(this.running().map((n) => n.quorum().catch(() => undefined)));
+    return views.filter((v): v is DescribeQuorumResponse__Output => v !== undefined);
+  }
+
+  /** The active controller as the running nodes agree on it, or undefined. */
+  async activeController(): Promise<BrokerNode | undefined> {
+    const views = await this.quorumViews();
+    const active = views.find((v) => v.liveness_known);
+    if (active === undefined) return undefined;
+    return this.nodes.find((n) => n.nodeId === active.node_id && n.running);
+  }
+
+  /** Waits until the running nodes are all registered and unfenced, as the active controller sees it. */
+  async waitAllUnfenced(expected: readonly number[] = this.running().map((n) => n.nodeId), timeoutMs = WAIT_MS_DEFAULT): Promise<void> {
+    await waitUntil(
+      async () => {
+        const active = (await this.quorumViews()).find((v) => v.liveness_known);
+        if (active === undefined) return false;
+        const unfenced = active.brokers.filter((b) => !b.fenced).map((b) => b.broker_id);
+        return expected.every((id) => unfenced.includes(id));
+      },
+      { timeoutMs, what: `brokers ${expected.join(', ')} unfenced`, dump: () => this.describe() },
+    );
   }
 
   /** Kills whatever still runs (SIGKILL) and removes the data directories. Safe twice. */
