@@ -4,12 +4,13 @@
 //   produce   throughput, 1 KiB random payloads, batched, acks=1, log.flush.sync true and false
 //   consume   throughput from the start of a large partition
 //   latency   p50/p99/p99.9 produce latency at a fixed rate, from each record's intended send time
+//   failover  controller and broker failover on a local 3-node quorum (bench/failover.mjs)
 //   layout    the storage layout benchmark (bench/layout.mjs): sustained synced writes, 2 GB per case (--layout-gb)
 //
 // Every figure comes after a warm-up and is the median [min..max] of --runs runs (default 3); end
 // offsets are checked after each run. Figures are printed, never asserted.
 //
-//   pnpm bench [--runs N] [--only produce,consume,latency,layout] [--mb-per-run M] [--quick]
+//   pnpm bench [--runs N] [--only produce,consume,latency,failover,layout] [--failover-runs N] [--mb-per-run M] [--quick]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,11 +21,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import hdr from 'hdr-histogram-js';
 import { Samsa } from '@samsa/client';
+import { benchFailover } from './failover.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'produce,consume,latency,layout' },
+    only: { type: 'string', default: 'produce,consume,latency,failover,layout' },
+    'failover-runs': { type: 'string', default: '10' },
     'mb-per-run': { type: 'string', default: '256' },
     'consume-mb': { type: 'string', default: '512' },
     rate: { type: 'string', default: '5000' },
@@ -255,4 +258,5 @@ if (ONLY.has('produce')) {
 }
 if (ONLY.has('consume')) await benchConsume();
 if (ONLY.has('latency')) await benchLatency();
+if (ONLY.has('failover')) await benchFailover(QUICK ? 3 : Number(flags['failover-runs']));
 if (ONLY.has('layout')) await benchLayout();
