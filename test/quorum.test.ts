@@ -70,6 +70,26 @@ describe('a 3-node cluster with a Raft metadata quorum', () => {
     for (const n of counts.values()) expect(Math.abs(n - 10)).toBeLessThanOrEqual(1);
   });
 
+  it('routes produce to each partition leader and describes every partition from its leader', async () => {
+    await createTopic('routed', 3, 1);
+    const samsa = client();
+    const producer = samsa.producer({ acks: 1 });
+    try {
+      for (let partition = 0; partition < 3; partition++) {
+        await producer.send({ topic: 'routed', messages: Array.from({ length: 10 + partition }, (_, i) => ({ value: `v${i}`, partition })) });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const partitions = await partitionsOf('routed');
+    expect(new Set(partitions.map((p) => p.leader)).size).toBe(3);
+    expect(partitions.map((p) => [p.partitionId, p.logEndOffset, p.highWatermark])).toEqual([
+      [0, '10', '10'],
+      [1, '11', '11'],
+      [2, '12', '12'],
+    ]);
+  });
+
   it('elects another active controller when the active one is SIGKILLed, which serves admin requests', async () => {
     const active = (await cluster.activeController())!;
     expect(active).toBeDefined();

@@ -2,7 +2,7 @@
 // are retriable (no connection, not the controller) are retried; a per-topic error is the answer
 // about that topic and rejects the call with that topic's code.
 import { ListOffsetsTimestamp, SamsaError, errorFromCode, int64ToNumber, topicIdToString } from '@samsa/protocol';
-import type { ErrorCodeName, ListOffsetsResponse__Output } from '@samsa/protocol';
+import type { DescribeTopicsResponse__Output, ErrorCodeName, ListOffsetsResponse__Output } from '@samsa/protocol';
 import type { Cluster, TopicInfo } from './cluster.js';
 import type {
   AlterConfigsOptions,
@@ -96,6 +96,17 @@ export class Admin {
   async describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     for (const t of names) checkTopicName(t);
     const response = await this.cluster.retry(() => this.cluster.call(this.cluster.anyConnection(), 'DescribeTopics', { names: [...names] }));
+    // A broker knows the offsets and size of the partitions it hosts only: take each partition's
+    // from its leader's answer (a leader that does not answer leaves them at -1).
+    const fromLeader = new Map<string, DescribeTopicsResponse__Output['topics'][number]['partitions'][number]>();
+    const leaders = new Set(response.topics.flatMap((t) => t.partitions.map((p) => p.leader_id)).filter((id) => id >= 0));
+    if (leaders.size > 0) await this.cluster.refreshMetadata().catch(() => undefined);
+    await Promise.all(
+      [...leaders].map(async (leader) => {
+        const answer: DescribeTopicsResponse__Output | undefined = await this.cluster.call(this.cluster.connectionTo(leader), 'DescribeTopics', { names: [...names] }).catch(() => undefined);
+        for (const t of answer?.topics ?? []) for (const p of t.partitions) if (p.leader_id === leader) fromLeader.set(`${p.partition}\u0000${t.name}`, p);
+      }),
+    );
     const failures: { topic: string; error: SamsaError }[] = [];
     const out: TopicDescription[] = [];
     for (const t of response.topics) {
@@ -110,6 +121,7 @@ export class Admin {
         internal: t.internal,
         partitions: [...t.partitions]
           .sort((a, b) => a.partition - b.partition)
+          .map((described) => fromLeader.get(`${described.partition}\u0000${t.name}`) ?? described)
           .map((p) => ({
             partitionId: p.partition,
             errorCode: p.error_code,
