@@ -14,7 +14,9 @@ import type { BrokerNode } from './harness/cluster.js';
 
 let cluster: Cluster;
 
-const client = (): Samsa => new Samsa({ brokers: cluster.running().map((n) => n.address), clientId: 'quorum-test' });
+/** An SDK client of the nodes that run and are not paused, with short deadlines. */
+const client = (): Samsa =>
+  new Samsa({ brokers: cluster.running().filter((n) => !n.paused).map((n) => n.address), clientId: 'quorum-test', requestTimeoutMs: 5_000 });
 
 async function partitionsOf(topic: string): Promise<PartitionDescription[]> {
   const admin = client().admin();

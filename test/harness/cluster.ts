@@ -52,6 +52,7 @@ export class BrokerNode {
   private readonly logTail: string[] = [];
   private client: SamsaClientClient | undefined;
   private controllerClient: ControllerServiceClient | undefined;
+  private stopped = false;
 
   private readonly options: NodeOptions;
 
@@ -105,12 +106,19 @@ export class BrokerNode {
     await this.signalAndWait('SIGKILL');
   }
 
+  /** SIGSTOP: the process keeps its sockets open but answers nothing. */
   pause(): void {
     this.proc?.kill('SIGSTOP');
+    this.stopped = true;
   }
 
   resume(): void {
     this.proc?.kill('SIGCONT');
+    this.stopped = false;
+  }
+
+  get paused(): boolean {
+    return this.stopped && this.running;
   }
 
   async restart(): Promise<void> {
@@ -163,6 +171,7 @@ export class BrokerNode {
   private async signalAndWait(signal: NodeJS.Signals): Promise<number | null> {
     if (!this.running || this.exited === undefined) return this.proc?.exitCode ?? null;
     this.closeClient();
+    if (this.stopped && signal !== 'SIGKILL') this.resume();
     this.proc!.kill(signal);
     const code = await Promise.race([this.exited, sleep(WAIT_MS_DEFAULT).then(() => 'timeout' as const)]);
     if (code === 'timeout') {

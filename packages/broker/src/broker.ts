@@ -9,6 +9,11 @@
 // answers client calls once the controller has unfenced it. Combined mode takes the same path:
 // registration and heartbeats go to the active controller over gRPC even when that is this very
 // process, so a combined node behaves the same whoever leads the metadata log.
+//
+// A node started to join a running quorum (controller.quorum.join) opens its metadata log with no
+// configuration of its own (it adopts the quorum's cluster id first, unless given one) and is not
+// a voter until the active controller adds it, so its own log has nothing yet: its broker role
+// follows the metadata through the watch stream, as a broker-only node does.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
@@ -33,11 +38,18 @@ import type { MetadataView } from './metadata-view.js';
 import { PartitionRegistry } from './partitions.js';
 import { Reconciler } from './reconciler.js';
 import { createHandlers, serviceDefinition } from './service.js';
+import { discoverClusterId } from './quorum-join.js';
 import { parseVoters } from './voters.js';
 import type { Voter } from './voters.js';
 
 /** How long stop() lets calls in progress finish before it cancels them. */
 export const SHUTDOWN_GRACE_MS = 5000;
+/**
+ * How long a controller's broker role waits for its own metadata log to have its registration
+ * before it follows the metadata by watch instead (a voter removed while it was down never hears
+ * from the leader again, and its log never advances).
+ */
+export const OWN_LOG_CATCH_UP_MS = 5000;
 
 export interface Broker {
   readonly nodeId: number;
@@ -57,6 +69,11 @@ export interface OpenMetadataLogArgs {
   readonly clusterId?: string;
   /** The configured voters (this node alone, address unknown before binding, when none are configured). */
   readonly voters: readonly Voter[];
+  /**
+   * Join a running quorum (controller.quorum.join): no configuration of its own, learnt from the
+   * quorum's log once added; `voters` are the running quorum's, and `clusterId` is the quorum's.
+   */
+  readonly join?: boolean;
   readonly logger: Logger;
   /** The node's gRPC server, not yet bound: a log may add its own service to it. */
   readonly server: grpc.Server;
@@ -79,6 +96,8 @@ export interface BrokerInternals {
   readonly lifecycle: BrokerLifecycle | undefined;
   readonly controller: QuorumController | undefined;
   readonly metadata: MetadataView | undefined;
+  /** The node's metadata log (a controller), undefined on a broker-only node. */
+  readonly metadataLog: MetadataLog | undefined;
   /** Stops the node without its goodbyes, as a killed process: the server's connections are reset at once. */
   kill(): Promise<void>;
 }
@@ -126,15 +145,35 @@ export function clusterIdForVoters(voters: readonly Voter[]): string {
 /** The default metadata log: this node's member of the Raft metadata quorum. */
 async function openRaftMetadataLog(args: OpenMetadataLogArgs): Promise<MetadataLog> {
   let clusterId = args.clusterId;
-  if (clusterId === undefined && (await readMetaProperties(args.dataDir)) === undefined) clusterId = clusterIdForVoters(args.voters);
+  // A joining node is given the quorum's id (its voter list is not the one the quorum was formed with).
+  if (clusterId === undefined && args.join !== true && (await readMetaProperties(args.dataDir)) === undefined) clusterId = clusterIdForVoters(args.voters);
   return await RaftMetadataLog.open({
     dataDir: args.dataDir,
     nodeId: args.nodeId,
     ...(clusterId !== undefined ? { clusterId } : {}),
+    ...(args.join === true ? { join: true } : {}),
     voters: new Map(args.voters.map((v) => [v.id, v.address])),
     server: args.server,
     logger: args.logger,
   });
+}
+
+/** Whether `view` applies `index` within `timeoutMs`; rejects (BROKER_NOT_AVAILABLE) when `signal` aborts. */
+async function reachesIndex(view: MetadataView, index: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(), timeoutMs);
+  const stop = (): void => limit.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    await waitForIndex(view, index, limit.signal);
+    return true;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return false;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 export async function startBroker(config: BrokerConfig, options: StartBrokerOptions = {}): Promise<Broker> {
@@ -167,10 +206,17 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     let metadataLog: MetadataLog | undefined;
     let dirClusterId = cfg.clusterId ?? '';
     if (isController) {
+      const join = cfg.controllerQuorumJoin;
+      let clusterId = cfg.clusterId;
+      if (join && clusterId === undefined && (await readMetaProperties(cfg.dataDir)) === undefined) {
+        // validateConfig made sure the voters list some other node to ask.
+        clusterId = await discoverClusterId(configuredVoters!.filter((v) => v.id !== cfg.nodeId), { logger: log, signal: stopController.signal });
+      }
       metadataLog = await (options.openMetadataLog ?? openRaftMetadataLog)({
         dataDir: cfg.dataDir,
         nodeId: cfg.nodeId,
-        ...(cfg.clusterId !== undefined ? { clusterId: cfg.clusterId } : {}),
+        ...(clusterId !== undefined ? { clusterId } : {}),
+        ...(join ? { join: true } : {}),
         voters: configuredVoters ?? [{ id: cfg.nodeId, address: '' }],
         logger: log,
         server,
@@ -289,7 +335,11 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     }
     const address = formatHostPort(listen.host, port);
     const advertised = cfg.advertisedAddress !== undefined ? parseHostPort(cfg.advertisedAddress) : { host: isWildcardHost(listen.host) ? hostname() : listen.host, port };
-    if (configuredVoters === undefined) voters = [{ id: cfg.nodeId, address: formatHostPort(isWildcardHost(listen.host) ? '127.0.0.1' : listen.host, port) }];
+    const selfAddress = formatHostPort(isWildcardHost(listen.host) ? '127.0.0.1' : listen.host, port);
+    if (configuredVoters === undefined) voters = [{ id: cfg.nodeId, address: selfAddress }];
+    // A joining controller need not list itself, but once added it may become the active
+    // controller: its own broker must be able to reach it.
+    else if (isController && !configuredVoters.some((v) => v.id === cfg.nodeId)) voters = [...configuredVoters, { id: cfg.nodeId, address: selfAddress }];
     quorumController?.start();
 
     if (isBroker) {
@@ -309,8 +359,18 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       lifecycle = lc;
       cleanups.push(async () => lc.stop());
       const registration = await lc.register(dirClusterId, stopController.signal);
-      if (metadataLog === undefined) {
-        await formatDataDir(cfg.dataDir, { nodeId: cfg.nodeId, clusterId: registration.clusterId });
+      // A controller that is not (yet) a voter of its own log, such as a node joining the quorum,
+      // gets no entries from it until the active controller adds it: its broker role follows the
+      // active controller's watch, as a broker-only node does. So does one whose log does not
+      // reach its registration in time (a voter removed while it was away still believes it votes).
+      let ownLogFollows = metadataLog !== undefined && metadataLog.status().voters.some((v) => v.id === cfg.nodeId);
+      if (ownLogFollows && !(await reachesIndex(metadataLog!, registration.brokerEpoch, OWN_LOG_CATCH_UP_MS, stopController.signal))) {
+        log.warn({ brokerEpoch: registration.brokerEpoch, appliedIndex: metadataLog!.appliedIndex, waitedMs: OWN_LOG_CATCH_UP_MS }, 'the metadata log of this node does not follow the quorum (was it removed?)');
+        ownLogFollows = false;
+      }
+      if (!ownLogFollows) {
+        if (metadataLog === undefined) await formatDataDir(cfg.dataDir, { nodeId: cfg.nodeId, clusterId: registration.clusterId });
+        else log.info({ configuration: metadataLog.status().voters.map((v) => v.id) }, 'not a voter of the metadata quorum: the broker follows the metadata by watch');
         const f = new MetadataFollower({ brokerId: cfg.nodeId, clusterId: registration.clusterId, channel: client, clock: SYSTEM_CLOCK, logger: log });
         follower = f;
         cleanups.push(async () => f.stop());
@@ -375,7 +435,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       return stopping;
     };
     const broker: Broker = Object.freeze({ nodeId: cfg.nodeId, roles: cfg.roles, address, stop: () => halt(true), closed });
-    internals.set(broker, { lifecycle, controller: quorumController, metadata, kill: () => halt(false) });
+    internals.set(broker, { lifecycle, controller: quorumController, metadata, metadataLog, kill: () => halt(false) });
     return broker;
   } catch (err) {
     options.signal?.removeEventListener('abort', abandon);

@@ -10,6 +10,7 @@ describe('broker config', () => {
     expect(DEFAULTS).toEqual({
       nodeId: 1,
       roles: ['broker', 'controller'],
+      controllerQuorumJoin: false,
       brokerSessionTimeoutMs: 3000,
       brokerHeartbeatIntervalMs: 500,
       listen: '127.0.0.1:9092',
@@ -57,12 +58,23 @@ describe('broker config', () => {
     expect(validateConfig({}).controllerVoters).toBeUndefined();
   });
 
+  it('joins a running quorum whose voters may or may not list this node', () => {
+    expect(BROKER_CONFIG_KEYS.find((k) => k.key === 'controllerQuorumJoin')).toMatchObject({ property: 'controller.quorum.join', env: 'SAMSA_CONTROLLER_QUORUM_JOIN' });
+    expect(validateConfig({ nodeId: 4, controllerQuorumJoin: true, controllerVoters: '1@h:1,2@h:2,3@h:3' })).toMatchObject({ controllerQuorumJoin: true, controllerVoters: '1@h:1,2@h:2,3@h:3' });
+    expect(validateConfig({ nodeId: 4, controllerQuorumJoin: 'true' as unknown as boolean, controllerVoters: '1@h:1,4@h:4' }).controllerQuorumJoin).toBe(true);
+    expect(validateConfig({}).controllerQuorumJoin).toBe(false);
+  });
+
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ roles: [] }, /roles \(process.roles\)/],
     [{ roles: 'broker,broker' }, /roles/],
     [{ roles: 'zookeeper' }, /roles/],
     [{ roles: ['broker'] }, /controllerVoters .* is required when the node has no controller role/],
     [{ controllerVoters: '2@h:1' }, /must list this node \(1\)/],
+    [{ controllerQuorumJoin: true }, /must list the running quorum's voters when joining/],
+    [{ controllerQuorumJoin: true, controllerVoters: '1@h:1' }, /must list the running quorum's voters when joining/],
+    [{ controllerQuorumJoin: true, roles: ['broker'], controllerVoters: '2@h:1' }, /controllerQuorumJoin \(controller.quorum.join\) needs the controller role/],
+    [{ controllerQuorumJoin: 'yes', controllerVoters: '2@h:1' }, /controllerQuorumJoin .*true or false/],
     [{ controllerVoters: '1@h' }, /controllerVoters .*not id@host:port|controllerVoters/],
     [{ controllerVoters: '1@h:1,1@h:2' }, /appears twice/],
     [{ controllerVoters: 'x@h:1' }, /is not id@host:port/],

@@ -24,6 +24,13 @@ export interface BrokerConfig {
    * cluster of one), which needs the controller role.
    */
   controllerVoters?: string;
+  /**
+   * controller.quorum.join: this node joins a running quorum instead of bootstrapping one. It starts
+   * with no configuration of its own and learns it from the quorum's log once the active controller
+   * adds it (`samsa cluster add-voter`); controllerVoters then lists the running quorum's voters (to
+   * reach them) and may include this node. Needs the controller role.
+   */
+  controllerQuorumJoin: boolean;
   /** broker.session.timeout.ms: a broker silent this long is fenced, and stops taking writes itself. */
   brokerSessionTimeoutMs: number;
   /** broker.heartbeat.interval.ms: how often a broker heartbeats to the active controller. */
@@ -55,6 +62,7 @@ export interface BrokerConfig {
 export const DEFAULTS: Readonly<BrokerConfig> = Object.freeze({
   nodeId: 1,
   roles: Object.freeze(['broker', 'controller'] as ProcessRole[]),
+  controllerQuorumJoin: false,
   brokerSessionTimeoutMs: CONTROLLER_DEFAULTS.brokerSessionTimeoutMs,
   brokerHeartbeatIntervalMs: CONTROLLER_DEFAULTS.brokerHeartbeatIntervalMs,
   listen: '127.0.0.1:9092',
@@ -86,6 +94,11 @@ export const BROKER_CONFIG_KEYS: ReadonlyArray<BrokerConfigKey> = Object.freeze(
   key('nodeId', 'node.id', 'Id of this node in the cluster (default 1).'),
   key('roles', 'process.roles', 'What this node runs: broker, controller, or broker,controller (combined mode, the default).'),
   key('controllerVoters', 'controller.quorum.voters', 'The controller quorum as id@host:port,... (default: this node alone, a cluster of one).'),
+  key(
+    'controllerQuorumJoin',
+    'controller.quorum.join',
+    'Join a running controller quorum instead of forming one: start with no voters of its own, learn them once the active controller adds this node (samsa cluster add-voter); controller.quorum.voters lists the running voters (default false).',
+  ),
   key('brokerSessionTimeoutMs', 'broker.session.timeout.ms', 'A broker not heard from this long is fenced, and stops taking writes itself (default 3000).'),
   key('brokerHeartbeatIntervalMs', 'broker.heartbeat.interval.ms', 'How often a broker heartbeats to the active controller, in ms (default 500).'),
   key('listen', 'listeners', "host:port the gRPC server listens on (default 127.0.0.1:9092; port 0 picks a free port)."),
@@ -182,8 +195,16 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
     } catch (err) {
       throw new ConfigError(`controllerVoters (controller.quorum.voters): ${(err as Error).message}`, 'controllerVoters');
     }
+  }
+  const controllerQuorumJoin = boolean('controllerQuorumJoin', c.controllerQuorumJoin);
+  if (controllerQuorumJoin) {
+    if (!roles.includes('controller')) throw new ConfigError('controllerQuorumJoin (controller.quorum.join) needs the controller role: only a controller joins the quorum', 'controllerQuorumJoin');
+    if (controllerVoters === undefined || !parseVoters(controllerVoters).some((v) => v.id !== nodeId)) {
+      throw new ConfigError('controllerVoters (controller.quorum.voters) must list the running quorum\'s voters when joining it (controller.quorum.join)', 'controllerVoters');
+    }
+  } else if (controllerVoters !== undefined) {
     if (roles.includes('controller') && !parseVoters(controllerVoters).some((v) => v.id === nodeId)) {
-      throw new ConfigError(`controllerVoters (controller.quorum.voters) must list this node (${nodeId}) when it has the controller role`, 'controllerVoters');
+      throw new ConfigError(`controllerVoters (controller.quorum.voters) must list this node (${nodeId}) when it has the controller role (or set controller.quorum.join to join a running quorum)`, 'controllerVoters');
     }
   } else if (!roles.includes('controller')) {
     throw new ConfigError('controllerVoters (controller.quorum.voters) is required when the node has no controller role: a broker must know its controllers', 'controllerVoters');
@@ -220,6 +241,7 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   const config: BrokerConfig = {
     nodeId,
     roles,
+    controllerQuorumJoin,
     brokerSessionTimeoutMs,
     brokerHeartbeatIntervalMs,
     listen,

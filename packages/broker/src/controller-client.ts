@@ -4,10 +4,18 @@
 // reached is skipped for the next. Unary calls follow those redirects by themselves (bounded);
 // streams (heartbeat, metadata watch) are opened at the voter it believes active, and their owner
 // reports how they failed (noteFailure) before opening the next.
+//
+// The quorum's membership can change (AddVoter / RemoveVoter): a NOT_CONTROLLER may name an active
+// controller that is not among the voters this client was configured with, or none at all (a voter
+// that was removed no longer hears from the leader). It then asks the node that answered for the
+// quorum (DescribeQuorum, at most once per DISCOVERY_INTERVAL_MS) and learns the voters' addresses,
+// so brokers follow an active controller that joined after they started.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { GRPC_CHANNEL_OPTIONS, SamsaError, isErrorCodeName, isSamsaError, loadControllerProto } from '@samsa/protocol';
 import type {
+  AddVoterRequest,
+  AddVoterResponse__Output,
   AllocateProducerIdsRequest,
   AllocateProducerIdsResponse__Output,
   AlterConfigsRequest,
@@ -26,6 +34,8 @@ import type {
   ForwardedDeleteTopicsResponse__Output,
   RegisterBrokerRequest,
   RegisterBrokerResponse__Output,
+  RemoveVoterRequest,
+  RemoveVoterResponse__Output,
   WatchMetadataRequest,
   WatchMetadataResponse__Output,
 } from '@samsa/protocol';
@@ -43,6 +53,8 @@ export interface ControllerUnaryTypes {
   DeleteTopics: [DeleteTopicsRequest, ForwardedDeleteTopicsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, ForwardedAlterConfigsResponse__Output];
   DescribeQuorum: [DescribeQuorumRequest, DescribeQuorumResponse__Output];
+  AddVoter: [AddVoterRequest, AddVoterResponse__Output];
+  RemoveVoter: [RemoveVoterRequest, RemoveVoterResponse__Output];
 }
 
 export type ControllerUnaryMethod = keyof ControllerUnaryTypes;
@@ -98,6 +110,12 @@ export const UNARY_TIMEOUT_MS = 30_000;
 /** Backoff between rounds over the voters: from the first, doubling to the max. */
 export const CONTROLLER_RETRY_BACKOFF_MS_FIRST = 50;
 export const CONTROLLER_RETRY_BACKOFF_MS_MAX = 1000;
+/** Deadline of the DescribeQuorum that learns the voters' addresses. */
+export const DISCOVERY_TIMEOUT_MS = 5000;
+/** At most one DescribeQuorum to learn the voters per this period (it encodes the whole image). */
+export const DISCOVERY_INTERVAL_MS = 1000;
+/** Voters learnt beyond the configured ones, at most (a quorum has at most VOTERS_MAX). */
+export const LEARNED_VOTERS_MAX = 16;
 
 /** Failures after which another voter (or the same one later) may well answer. */
 const REDIRECTABLE: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>(['NOT_CONTROLLER', 'NETWORK_EXCEPTION', 'BROKER_NOT_AVAILABLE']);
@@ -150,7 +168,12 @@ export interface ControllerClientOptions {
 }
 
 export class ControllerClient implements ControllerChannel {
-  private readonly voters: readonly Voter[];
+  /** The configured voters, then any learnt from the quorum (addresses updated in place). */
+  private readonly voters: Voter[];
+  private readonly configuredCount: number;
+  /** The DescribeQuorum in flight that learns voters, if any (one at a time). */
+  private discovering: Promise<void> | undefined;
+  private lastDiscoveryMs = -Infinity;
   private readonly clients = new Map<number, ControllerServiceClient>();
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -162,7 +185,8 @@ export class ControllerClient implements ControllerChannel {
 
   constructor(options: ControllerClientOptions) {
     if (options.voters.length === 0) throw new Error('assertion failed: a controller client needs voters');
-    this.voters = options.voters;
+    this.voters = [...options.voters];
+    this.configuredCount = this.voters.length;
     this.log = options.logger.child({ component: 'controller-client' });
     this.clock = options.clock ?? SYSTEM_CLOCK;
   }
@@ -196,6 +220,12 @@ export class ControllerClient implements ControllerChannel {
       this.setHint(hinted);
       return;
     }
+    if (error.code === 'NOT_CONTROLLER') {
+      // No active controller this client can reach is named: the quorum may have changed since
+      // this client started (a voter added, or this one removed). Ask the node that answered.
+      const from = this.voters.find((v) => v.id === voterId);
+      if (from !== undefined) this.maybeDiscover(from);
+    }
     // Unknown, unreachable or a stale hint: try the voter after this one next.
     const at = this.voters.findIndex((v) => v.id === voterId);
     this.next = at < 0 ? this.next + 1 : at + 1;
@@ -205,6 +235,53 @@ export class ControllerClient implements ControllerChannel {
   /** Learns the active controller from a successful answer (a heartbeat names it). */
   noteActive(controllerId: number): void {
     if (this.voters.some((v) => v.id === controllerId)) this.setHint(controllerId);
+  }
+
+  /** The voters this client knows: the configured ones, then those learnt from the quorum. */
+  knownVoters(): readonly Voter[] {
+    return this.voters.map((v) => ({ ...v }));
+  }
+
+  /**
+   * Asks `from` for the quorum (DescribeQuorum) and learns the voters' addresses, then the active
+   * controller it names. One at a time; a failure is only logged (the next redirect asks again).
+   */
+  private maybeDiscover(from: Voter): void {
+    if (this.discovering !== undefined || this.closed || this.clock.now() - this.lastDiscoveryMs < DISCOVERY_INTERVAL_MS) return;
+    this.lastDiscoveryMs = this.clock.now();
+    void this.discover(from);
+  }
+
+  private discover(from: Voter): Promise<void> {
+    this.discovering ??= (async () => {
+      try {
+        const answer = await this.callOnce(from, 'DescribeQuorum', {}, DISCOVERY_TIMEOUT_MS, undefined);
+        for (const v of answer.voters) this.learn({ id: v.node_id, address: v.address });
+        if (answer.active_controller_id >= 0) this.noteActive(answer.active_controller_id);
+      } catch (err) {
+        this.log.debug({ err, from: from.id }, 'could not learn the quorum from a voter');
+      } finally {
+        this.discovering = undefined;
+      }
+    })();
+    return this.discovering;
+  }
+
+  private learn(voter: Voter): void {
+    if (this.closed || voter.id < 0 || voter.address === '') return;
+    const at = this.voters.findIndex((v) => v.id === voter.id);
+    if (at >= 0) {
+      const known = this.voters[at]!;
+      // Configured addresses are the operator's; a learnt one follows the quorum.
+      if (at < this.configuredCount || known.address === voter.address) return;
+      this.voters[at] = { id: voter.id, address: voter.address };
+      this.clients.get(voter.id)?.close();
+      this.clients.delete(voter.id);
+    } else {
+      if (this.voters.length - this.configuredCount >= LEARNED_VOTERS_MAX) return;
+      this.voters.push({ id: voter.id, address: voter.address });
+    }
+    this.log.info({ voterId: voter.id, address: voter.address }, 'learnt a controller voter from the quorum');
   }
 
   private client(voter: Voter): ControllerServiceClient {
@@ -253,6 +330,8 @@ export class ControllerClient implements ControllerChannel {
         last = e;
         const before = this.hint;
         this.noteFailure(voter.id, e);
+        // A redirect to a voter not known yet: learn where it is before the next attempt.
+        if (this.discovering !== undefined) await this.discovering;
         // A fresh hint is worth trying at once; otherwise wait a little before the next voter.
         if (this.hint < 0 || this.hint === before) {
           await this.sleep(backoffMs, options.signal);

@@ -9,10 +9,16 @@
 // then the backlog from the log, then every new entry as it commits. Each message waits for the
 // previous one to be written out (flow control), so a slow watcher holds little memory; a watcher
 // so slow that WATCH_BUFFER_ENTRIES_MAX entries pile up is cut off and resumes from its offset.
+// A controller that is not a voter of its own log (a node joining the quorum, not added yet, or one
+// that removed itself) has nothing to serve: it answers the watch with NOT_CONTROLLER, and ends the
+// watches it serves when it leaves the quorum, so the watchers go elsewhere.
+//
+// AddVoter / RemoveVoter: the active controller only, answered once the configuration change has
+// committed, with the voters then.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { imageHash, leadershipCounts } from '@samsa/controller';
-import type { ClusterStatus, MetadataLog, MetadataLogEntry, QuorumController } from '@samsa/controller';
+import type { ClusterStatus, MetadataLog, MetadataLogEntry, MetadataLogVoter, QuorumController } from '@samsa/controller';
 import { SamsaError, encodeMetadataRecord, int64ToNumber, loadControllerProto } from '@samsa/protocol';
 import type {
   BrokerHeartbeatRequest__Output,
@@ -20,9 +26,11 @@ import type {
   ControllerServiceHandlers,
   DescribeQuorumResponse,
   MetadataEntry,
+  QuorumVoter,
   WatchMetadataRequest__Output,
   WatchMetadataResponse,
 } from '@samsa/protocol';
+import { formatHostPort, parseHostPort } from './address.js';
 import { alterConfigsOn, createTopicsOn, deleteTopicsOn } from './controller-gateway.js';
 import { ERROR_CODE_METADATA_KEY, callError } from './errors.js';
 import { isMalformed, malformedReason, tolerantDefinition } from './service.js';
@@ -59,13 +67,33 @@ export function controllerServiceDefinition(): grpc.ServiceDefinition {
 }
 
 function notController(ctx: ControllerServiceContext): SamsaError {
-  const controllerId = ctx.knownControllerId();
+  // This node's own id is never the answer of a node that says it is not the controller (a broker's
+  // last heartbeat may still name this node after it left the quorum).
+  const known = ctx.knownControllerId();
+  const controllerId = known === ctx.nodeId ? -1 : known;
   return new SamsaError('NOT_CONTROLLER', `node ${ctx.nodeId} is not a controller${controllerId >= 0 ? `; node ${controllerId} is the active one` : ''}`, { details: { controllerId } });
 }
 
 function requireController(ctx: ControllerServiceContext): { controller: QuorumController; metadataLog: MetadataLog } {
   if (ctx.controller === undefined || ctx.metadataLog === undefined) throw notController(ctx);
   return { controller: ctx.controller, metadataLog: ctx.metadataLog };
+}
+
+/** The node id of a membership request: a positive int32. */
+function voterId(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new SamsaError('INVALID_REQUEST', `node_id must be a positive node id, got ${value}`);
+  return value;
+}
+
+/** The address of an AddVoter request: host:port with a port that can be dialled. */
+function voterAddress(value: string): string {
+  try {
+    const { host, port } = parseHostPort(value.trim());
+    if (port === 0) throw new Error('port 0 cannot be dialled');
+    return formatHostPort(host, port);
+  } catch (err) {
+    throw new SamsaError('INVALID_REQUEST', `address must be the host:port the node serves on: ${(err as Error).message}`);
+  }
 }
 
 function checkRequest(ctx: ControllerServiceContext, request: unknown): void {
@@ -180,7 +208,13 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
       try {
         checkRequest(ctx, call.request);
         const { metadataLog } = requireController(ctx);
-        await watch(metadataLog, call, scope.signal, log.child({ watcher: call.request.broker_id }), ctx.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES);
+        const isVoter = (): boolean => metadataLog.status().voters.some((v) => v.id === ctx.nodeId);
+        const notVoter = (): SamsaError => {
+          const controllerId = metadataLog.leaderId() === ctx.nodeId ? -1 : metadataLog.leaderId();
+          return new SamsaError('NOT_CONTROLLER', `node ${ctx.nodeId} is not a voter of the metadata quorum; watch a voter`, { details: { controllerId } });
+        };
+        if (!isVoter()) throw notVoter();
+        await watch(metadataLog, call, scope.signal, log.child({ watcher: call.request.broker_id }), ctx.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES, () => (isVoter() ? undefined : notVoter()));
         if (call.cancelled) return;
         if (ctx.stopSignal.aborted) throw new SamsaError('BROKER_NOT_AVAILABLE', 'the controller is shutting down');
         call.end();
@@ -193,6 +227,10 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
       }
     })();
   };
+
+  /** Voters on the wire, addresses the log does not know filled from the configured ones. */
+  const wireVoters = (voters: readonly MetadataLogVoter[]): QuorumVoter[] =>
+    voters.map((v) => ({ node_id: v.id, address: v.address !== '' ? v.address : (ctx.voters.find((c) => c.id === v.id)?.address ?? '') }));
 
   return {
     RegisterBroker: unary('RegisterBroker', async (req) => {
@@ -256,7 +294,7 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
         commit_offset: s.commitOffset,
         applied_offset: s.appliedOffset,
         log_start_offset: s.logStartOffset,
-        voters: s.voters.map((v) => ({ node_id: v.id, address: v.address !== '' ? v.address : (ctx.voters.find((c) => c.id === v.id)?.address ?? '') })),
+        voters: wireVoters(s.voters),
         brokers: s.brokers.map((b) => ({
           broker_id: b.brokerId,
           incarnation_id: b.incarnationId,
@@ -273,6 +311,21 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
         liveness_known: s.livenessKnown,
         image_hash: s.imageHash,
       };
+    }),
+    AddVoter: unary('AddVoter', async (req) => {
+      const { controller } = requireController(ctx);
+      const nodeId = voterId(req.node_id);
+      const address = voterAddress(req.address);
+      const voters = await controller.addVoter(nodeId, address);
+      log.info({ nodeId, address, voters: voters.map((v) => v.id) }, 'voter added');
+      return { voters: wireVoters(voters) };
+    }),
+    RemoveVoter: unary('RemoveVoter', async (req) => {
+      const { controller } = requireController(ctx);
+      const nodeId = voterId(req.node_id);
+      const voters = await controller.removeVoter(nodeId);
+      log.info({ nodeId, voters: voters.map((v) => v.id) }, 'voter removed');
+      return { voters: wireVoters(voters) };
     }),
   };
 }
@@ -311,8 +364,19 @@ function brokerView(ctx: ControllerServiceContext): ClusterStatus {
   };
 }
 
-/** Serves one watcher until `signal` aborts (or it must be cut off: then throws, and it resumes elsewhere). */
-async function watch(log: MetadataLog, call: grpc.ServerWritableStream<WatchMetadataRequest__Output, WatchMetadataResponse>, signal: AbortSignal, logger: Logger, chunkBytes: number): Promise<void> {
+/**
+ * Serves one watcher until `signal` aborts (or it must be cut off: then throws, and it resumes
+ * elsewhere). `stale()` is asked at every leadership change of the log: an error when this log
+ * stopped following the quorum (this node left it), which ends the watch.
+ */
+async function watch(
+  log: MetadataLog,
+  call: grpc.ServerWritableStream<WatchMetadataRequest__Output, WatchMetadataResponse>,
+  signal: AbortSignal,
+  logger: Logger,
+  chunkBytes: number,
+  stale: () => SamsaError | undefined,
+): Promise<void> {
   const requested = int64ToNumber(call.request.from_offset, 'from_offset');
   if (requested < 0) throw new SamsaError('INVALID_REQUEST', `from_offset must not be negative, got ${requested}`);
   let buffer: MetadataLogEntry[] = [];
@@ -322,6 +386,11 @@ async function watch(log: MetadataLog, call: grpc.ServerWritableStream<WatchMeta
     if (u.restored === true) restored = true;
     else for (const e of u.entries) buffer.push(e);
     wake?.();
+  });
+  let left: SamsaError | undefined;
+  const offLeader = log.onLeaderChange(() => {
+    left ??= stale();
+    if (left !== undefined) wake?.();
   });
   try {
     let next = Math.max(1, requested);
@@ -351,6 +420,7 @@ async function watch(log: MetadataLog, call: grpc.ServerWritableStream<WatchMeta
     // The backlog from the log, then what committed meanwhile and after (bounded rounds per wake).
     for (;;) {
       if (signal.aborted) return;
+      if (left !== undefined) throw left;
       if (restored) throw new SamsaError('NOT_CONTROLLER', 'the metadata log was restored from a snapshot; resume the watch');
       if (buffer.length > WATCH_BUFFER_ENTRIES_MAX) throw new SamsaError('REQUEST_TIMED_OUT', 'the watcher fell too far behind; resume the watch');
       const pending = buffer.filter((e) => e.index >= next);
@@ -385,10 +455,11 @@ async function watch(log: MetadataLog, call: grpc.ServerWritableStream<WatchMeta
         };
         wake = done;
         signal.addEventListener('abort', done, { once: true });
-        if (buffer.length > 0 || restored || signal.aborted) done();
+        if (buffer.length > 0 || restored || left !== undefined || signal.aborted) done();
       });
     }
   } finally {
     off();
+    offLeader();
   }
 }

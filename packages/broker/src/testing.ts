@@ -2,6 +2,7 @@
 // temp directory, raw grpc-js clients of samsa.v1.SamsaClient and samsa.v1.ControllerService with
 // promise wrappers, and a wait on a node's metadata image.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -48,6 +49,18 @@ export async function tempDir(prefix = 'samsa-broker-'): Promise<{ path: string;
 
 export async function startTestBroker(dataDir: string, overrides: Partial<BrokerConfig> = {}): Promise<Broker> {
   return startBroker(validateConfig({ listen: '127.0.0.1:0', dataDir, retentionCheckIntervalMs: 0, ...overrides }), { logger: silentLogger() });
+}
+
+/** A port free on 127.0.0.1 right now (for nodes that must know each other's addresses before binding). */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 export function connect(address: string): SamsaClientClient {

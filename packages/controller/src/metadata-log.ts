@@ -127,6 +127,21 @@ export interface MetadataLog {
    */
   snapshot(): Promise<MetadataImageSnapshot | undefined>;
   status(): MetadataLogStatus;
+  /**
+   * Adds the node at `address` (host:port) to the quorum's voters, one change at a time, and
+   * resolves with the voters once the change is committed. Absent on a log whose voters are fixed
+   * (the single-voter LocalMetadataLog). Errors: NOT_CONTROLLER (details.controllerId) on a node
+   * that does not lead; INVALID_REQUEST for a bad node id, a node already a voter, or an address
+   * that does not answer as that node; INCONSISTENT_CLUSTER_ID for a node of another cluster;
+   * REQUEST_TIMED_OUT when the outcome is unknown.
+   */
+  addVoter?(nodeId: number, address: string): Promise<readonly MetadataLogVoter[]>;
+  /**
+   * Removes a voter (the leader may remove itself: it steps down once the change commits) and
+   * resolves with the voters once committed. INVALID_REQUEST for a node that is not a voter or the
+   * last voter; otherwise the errors of addVoter.
+   */
+  removeVoter?(nodeId: number): Promise<readonly MetadataLogVoter[]>;
   /** Waits for appends in progress, then closes. Safe twice. */
   close(): Promise<void>;
 }

@@ -276,6 +276,26 @@ export class QuorumController {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Quorum membership
+
+  /**
+   * Adds a voter to the metadata quorum (the log checks who answers at `address`); resolves with
+   * the voters once the change is committed. INVALID_REQUEST when this log's voters are fixed.
+   */
+  async addVoter(nodeId: number, address: string): Promise<readonly MetadataLogVoter[]> {
+    this.requireActive();
+    if (this.metadataLog.addVoter === undefined) throw new SamsaError('INVALID_REQUEST', 'this metadata log has a fixed single voter; its quorum cannot change');
+    return this.metadataLog.addVoter(nodeId, address);
+  }
+
+  /** Removes a voter (this node too: it steps down once the change commits); resolves with the voters once committed. */
+  async removeVoter(nodeId: number): Promise<readonly MetadataLogVoter[]> {
+    this.requireActive();
+    if (this.metadataLog.removeVoter === undefined) throw new SamsaError('INVALID_REQUEST', 'this metadata log has a fixed single voter; its quorum cannot change');
+    return this.metadataLog.removeVoter(nodeId);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Status
 
   /** This node's view of the quorum and the brokers (any controller answers; liveness only when active). */

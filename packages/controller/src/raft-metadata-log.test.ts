@@ -2,7 +2,10 @@
 // server and LevelDB storage, elect an active controller; its appends reach every voter's image
 // with the same metadata offsets and the same image hash; a follower's append is refused with
 // NOT_CONTROLLER naming the leader; when the leader stops (handing leadership over), another voter
-// leads and appends continue; a restarted voter comes back with the whole image.
+// leads and appends continue; a restarted voter comes back with the whole image. A node opened with
+// `join` bootstraps no configuration, is added (addVoter: answered once committed, after checking
+// who answers at the address) and catches up, then is removed; bad changes get typed errors and
+// leave the voters as they were.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,10 +49,20 @@ interface Member {
 let root: string;
 let members: Member[] = [];
 
-async function startMember(id: number, voters: Map<number, string>): Promise<Member> {
+async function startMember(id: number, voters: Map<number, string>, options: { join?: boolean; address?: string; clusterId?: string } = {}): Promise<Member> {
   const server = new grpc.Server();
-  const log = await RaftMetadataLog.open({ dataDir: join(root, `node-${id}`), nodeId: id, clusterId: 'test-cluster', voters, server, logger, raft: FAST_RAFT });
-  await new Promise<void>((resolve, reject) => server.bindAsync(voters.get(id)!, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+  const log = await RaftMetadataLog.open({
+    dataDir: join(root, `node-${id}`),
+    nodeId: id,
+    clusterId: options.clusterId ?? 'test-cluster',
+    voters,
+    server,
+    logger,
+    raft: FAST_RAFT,
+    ...(options.join === true ? { join: true } : {}),
+  });
+  const address = options.address ?? voters.get(id)!;
+  await new Promise<void>((resolve, reject) => server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
   return { id, log, server };
 }
 
@@ -100,5 +113,48 @@ describe('RaftMetadataLog', () => {
     await waitFor(() => back.log.appliedIndex === 2, 'the restarted voter to catch up');
     expect(imageHash(back.log.image)).toBe(imageHash(next.log.image));
     expect([...back.log.image.topicsByName.keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('adds a node that joins with no configuration of its own, and removes it', async () => {
+    root = mkdtempSync(join(tmpdir(), 'samsa-raft-metadata-'));
+    const voters = new Map<number, string>();
+    for (const id of [1, 2, 3]) voters.set(id, `127.0.0.1:${await freePort()}`);
+    members = await Promise.all([1, 2, 3].map((id) => startMember(id, voters)));
+    await waitFor(() => leaderOf(members) !== undefined, 'an active controller');
+    const leader = leaderOf(members)!;
+    await leader.log.append([Records.topicCreated({ name: 'a', topicId: newTopicId() })]);
+
+    // A joining node needs the cluster's id, and some voter other than itself to reach.
+    await expect(RaftMetadataLog.open({ dataDir: join(root, 'no-id'), nodeId: 4, voters, server: new grpc.Server(), logger, join: true })).rejects.toThrow(/needs the cluster's id/);
+    await expect(RaftMetadataLog.open({ dataDir: join(root, 'alone'), nodeId: 4, clusterId: 'test-cluster', voters: new Map([[4, '127.0.0.1:1']]), server: new grpc.Server(), logger, join: true })).rejects.toThrow(/at least one voter other than itself/);
+
+    const address4 = `127.0.0.1:${await freePort()}`;
+    const four = await startMember(4, voters, { join: true, address: address4 });
+    members.push(four);
+    expect(four.log.status().voters).toEqual([]);
+    expect(four.log.appliedIndex).toBe(0);
+
+    const follower = members.find((m) => m !== leader && m.id !== 4)!;
+    await expect(follower.log.addVoter(4, address4)).rejects.toMatchObject({ code: 'NOT_CONTROLLER', details: { controllerId: leader.id } });
+    await expect(leader.log.addVoter(5, address4)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/is node 4, not node 5/) });
+    await expect(leader.log.addVoter(follower.id, voters.get(follower.id)!)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/already a voter/) });
+    await expect(leader.log.addVoter(0, address4)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(leader.log.removeVoter(7)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/not a voter/) });
+    expect(leader.log.status().voters.map((v) => v.id)).toEqual([1, 2, 3]);
+
+    const added = await leader.log.addVoter(4, address4);
+    expect(added.map((v) => v.id)).toEqual([1, 2, 3, 4]);
+    expect(added.find((v) => v.id === 4)?.address).toBe(address4);
+    await waitFor(() => four.log.appliedIndex === leader.log.appliedIndex && four.log.status().voters.length === 4, 'node 4 to catch up');
+    expect(imageHash(four.log.image)).toBe(imageHash(leader.log.image));
+    expect(four.log.leaderId()).toBe(leader.id);
+    // Four voters commit.
+    await leader.log.append([Records.topicCreated({ name: 'b', topicId: newTopicId() })]);
+    await waitFor(() => four.log.image.topicsByName.has('b'), 'node 4 to apply b');
+
+    const left = await leader.log.removeVoter(4);
+    expect(left.map((v) => v.id)).toEqual([1, 2, 3]);
+    await waitFor(() => members.filter((m) => m.id !== 4).every((m) => m.log.status().voters.length === 3), 'three voters everywhere');
+    await leader.log.append([Records.topicCreated({ name: 'c', topicId: newTopicId() })]);
   });
 });

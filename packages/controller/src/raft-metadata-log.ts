@@ -5,6 +5,11 @@
 // on offsets without storing them. The Raft snapshot is the encoded image; the records since the
 // previous snapshot stay in memory for replay() (watchers slightly behind), anything older is
 // served as a snapshot.
+//
+// Membership: addVoter / removeVoter change the quorum one voter at a time (the RaftNode's
+// single-server changes), one change at a time here, answered once committed. A node that joins a
+// running quorum opens with `join`: it bootstraps no configuration (bootstrapVoters []) and learns
+// it from the log or a snapshot once the leader adds it.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
@@ -12,7 +17,7 @@ import type { Logger } from 'pino';
 import { SamsaError, assert, decodeMetadataRecord } from '@samsa/protocol';
 import type { MetadataRecord__Output } from '@samsa/protocol';
 import { EntryType, GrpcRaftTransport, LevelRaftStorage, RaftNode } from '@samsa/raft';
-import type { Entry, NodeId, RaftNodeSettings, Snapshot } from '@samsa/raft';
+import type { Entry, NodeId, PeerIdentity, RaftNodeSettings, Snapshot } from '@samsa/raft';
 import { ImageDelta, applyAll } from './apply.js';
 import type { MetadataLogEntry } from './apply.js';
 import { emptyImage } from './image.js';
@@ -25,6 +30,7 @@ import type {
   MetadataListener,
   MetadataLog,
   MetadataLogStatus,
+  MetadataLogVoter,
   MetadataUpdate,
 } from './metadata-log.js';
 import { METADATA_APPEND_RECORDS_MAX } from './metadata-log.js';
@@ -36,8 +42,17 @@ export interface RaftMetadataLogOptions {
   nodeId: number;
   /** The cluster id every voter is started with ('' or absent: adopt the one stored, else a new cluster's). */
   clusterId?: string;
-  /** The quorum's voters: node id -> 'host:port' (this node included). */
+  /**
+   * The quorum's voters: node id -> 'host:port' (this node included). With `join`, the voters of
+   * the running quorum to reach (this node may be listed or not).
+   */
   voters: ReadonlyMap<number, string>;
+  /**
+   * Join a running quorum instead of bootstrapping one: start with no configuration
+   * (bootstrapVoters []) and learn it from the log or a snapshot once the leader adds this node
+   * (addVoter). Needs the cluster's id (`clusterId`, or the one this directory already holds).
+   */
+  join?: boolean;
   /** The process's gRPC server; the quorum service is added to it, so open before it binds. */
   server: grpc.Server;
   logger: Logger;
@@ -46,6 +61,11 @@ export interface RaftMetadataLogOptions {
 }
 
 const METADATA_DIR = 'metadata';
+/** How long addVoter waits for the node at the given address to say who it is. */
+export const IDENTIFY_TIMEOUT_MS = 5_000;
+/** Node ids are positive int32s (the wire's). */
+const NODE_ID_MAX = 2 ** 31 - 1;
+
 /** Record-batch framing inside one Raft entry: u32 count, then (u32 length, record bytes) each. */
 const U32 = 4;
 
@@ -58,6 +78,10 @@ function encodeRecords(encoded: readonly Buffer[]): Buffer {
     pos += b.copy(out, pos);
   }
   return out;
+}
+
+function checkNodeId(nodeId: number): void {
+  if (!Number.isSafeInteger(nodeId) || nodeId < 1 || nodeId > NODE_ID_MAX) throw new SamsaError('INVALID_REQUEST', `${nodeId} is not a node id (1 to ${NODE_ID_MAX})`);
 }
 
 function decodeRecords(data: Uint8Array): MetadataRecord__Output[] {
@@ -81,6 +105,7 @@ export class RaftMetadataLog implements MetadataLog {
   readonly nodeId: number;
   private current: MetadataImage;
   private node!: RaftNode;
+  private transport!: GrpcRaftTransport;
   private readonly log: Logger;
   private readonly listeners = new Set<MetadataListener>();
   private readonly leaderListeners = new Set<LeaderChangeListener>();
@@ -99,6 +124,8 @@ export class RaftMetadataLog implements MetadataLog {
   private lastLeader: { leaderId: number; epoch: number; isLeader: boolean } = { leaderId: -1, epoch: 0, isLeader: false };
   /** Appends run one at a time: each is validated against the image that includes the previous. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Membership changes run one at a time (the core takes one at a time; queueing beats a retry loop). */
+  private membershipTail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
   private constructor(identity: { clusterId: string; directoryId: string; nodeId: number }, log: Logger) {
@@ -116,9 +143,17 @@ export class RaftMetadataLog implements MetadataLog {
     if (options.clusterId !== undefined && options.clusterId !== '' && !isValidClusterId(options.clusterId)) {
       throw new DataDirError(`invalid cluster id ${JSON.stringify(options.clusterId)}: 1 to 64 characters of [A-Za-z0-9_-]`);
     }
-    if (!options.voters.has(nodeId)) throw new DataDirError(`node ${nodeId} is not among the controller voters (${[...options.voters.keys()].join(', ')})`);
+    const joining = options.join === true;
+    if (!joining && !options.voters.has(nodeId)) throw new DataDirError(`node ${nodeId} is not among the controller voters (${[...options.voters.keys()].join(', ')})`);
+    if (joining && ![...options.voters.keys()].some((id) => id !== nodeId)) {
+      throw new DataDirError(`node ${nodeId} joins a running quorum, so the controller voters must list at least one voter other than itself`);
+    }
     await mkdir(dataDir, { recursive: true });
     const props = await readMetaProperties(dataDir);
+    if (joining && props === undefined && !options.clusterId) {
+      // A joining node that made up an id would drop every message of the quorum (another cluster's).
+      throw new DataDirError(`node ${nodeId} joins a running quorum: it needs the cluster's id (its data directory ${dataDir} has none yet)`);
+    }
     if (props !== undefined && props.nodeId !== nodeId) throw new DataDirError(`${dataDir}: this data directory belongs to node ${props.nodeId}, not to node ${nodeId}`);
     if (props !== undefined && options.clusterId && props.clusterId !== options.clusterId) {
       throw new DataDirError(`${dataDir}: this data directory belongs to cluster ${props.clusterId}, not to cluster ${options.clusterId}`);
@@ -145,6 +180,7 @@ export class RaftMetadataLog implements MetadataLog {
     }
     const self = new RaftMetadataLog({ clusterId: identity.clusterId, directoryId: identity.directoryId, nodeId }, log);
     const transport = new GrpcRaftTransport({ nodeId, server: options.server, peers: options.voters, logger: log });
+    self.transport = transport;
     self.node = await RaftNode.start({
       ...(options.raft ?? {}),
       id: nodeId,
@@ -155,14 +191,18 @@ export class RaftMetadataLog implements MetadataLog {
         snapshot: () => self.makeSnapshot(),
         restore: (snapshot) => self.restore(snapshot),
       },
-      bootstrapVoters: [...options.voters.keys()].sort((a, b) => a - b),
+      // A joining node takes its configuration from the quorum's log, never from its options.
+      bootstrapVoters: joining ? [] : [...options.voters.keys()].sort((a, b) => a - b),
       peers: options.voters,
       logger: log,
     });
     self.node.onLeaderChange((leaderId, term) => self.leaderChanged(leaderId, term));
     // A single voter need not wait out an election timeout to lead.
-    if (options.voters.size === 1) self.node.campaign();
-    log.info({ clusterId: identity.clusterId, directoryId: identity.directoryId, voters: [...options.voters.entries()], appliedIndex: self.current.appliedIndex }, 'metadata quorum member started');
+    if (!joining && options.voters.size === 1) self.node.campaign();
+    log.info(
+      { clusterId: identity.clusterId, directoryId: identity.directoryId, voters: [...options.voters.entries()], join: joining, configuration: self.node.status().voters, appliedIndex: self.current.appliedIndex },
+      'metadata quorum member started',
+    );
     return self;
   }
 
@@ -227,6 +267,84 @@ export class RaftMetadataLog implements MetadataLog {
       logStartIndex: this.retainedFrom,
       voters: this.node.voters().map((v) => ({ id: v.nodeId, address: v.address })),
     };
+  }
+
+  /** The voters of the configuration (as appended), with the addresses the log knows. */
+  private voterList(): MetadataLogVoter[] {
+    return this.node.voters().map((v) => ({ id: v.nodeId, address: v.address }));
+  }
+
+  addVoter(nodeId: number, address: string): Promise<readonly MetadataLogVoter[]> {
+    return this.changeMembership(() => this.addVoterNow(nodeId, address));
+  }
+
+  removeVoter(nodeId: number): Promise<readonly MetadataLogVoter[]> {
+    return this.changeMembership(() => this.removeVoterNow(nodeId));
+  }
+
+  private changeMembership(change: () => Promise<readonly MetadataLogVoter[]>): Promise<readonly MetadataLogVoter[]> {
+    const run = this.membershipTail.then(change);
+    this.membershipTail = run.catch(() => {});
+    return run;
+  }
+
+  private requireLeader(): void {
+    if (this.closing !== undefined) throw new SamsaError('NOT_CONTROLLER', `node ${this.nodeId} is shutting down`, { details: { controllerId: -1 } });
+    if (!this.isLeader()) throw new SamsaError('NOT_CONTROLLER', `node ${this.nodeId} is not the active controller`, { details: { controllerId: this.leaderId() } });
+  }
+
+  private async addVoterNow(nodeId: number, address: string): Promise<readonly MetadataLogVoter[]> {
+    checkNodeId(nodeId);
+    if (address === '') throw new SamsaError('INVALID_REQUEST', `no address for node ${nodeId}: give the host:port it serves on`);
+    this.requireLeader();
+    const voters = this.node.status().voters;
+    if (voters.includes(nodeId)) throw new SamsaError('INVALID_REQUEST', `node ${nodeId} is already a voter (voters: ${voters.join(', ')})`);
+    let who: PeerIdentity;
+    try {
+      who = await this.transport.identify(address, IDENTIFY_TIMEOUT_MS);
+    } catch (err) {
+      throw new SamsaError('INVALID_REQUEST', `the node at ${address} does not answer as a member of a metadata quorum (${(err as Error).message}); start node ${nodeId} there to join this cluster first`, { cause: err });
+    }
+    if (who.nodeId !== nodeId) throw new SamsaError('INVALID_REQUEST', `the node at ${address} is node ${who.nodeId}, not node ${nodeId}`);
+    if (this.clusterId !== '' && who.clusterId !== this.clusterId) {
+      throw new SamsaError('INCONSISTENT_CLUSTER_ID', `the node at ${address} belongs to cluster ${who.clusterId || '(none)'}, not to cluster ${this.clusterId}: start it with this cluster's id`);
+    }
+    this.requireLeader();
+    // The directory id is the one just identified: the incarnation the operator started, not one
+    // that might answer at that address later.
+    await this.membershipCall(() => this.node.addVoter(nodeId, address, { directoryId: who.directoryId }));
+    this.log.info({ nodeId, address, directoryId: who.directoryId, voters: this.node.status().voters }, 'voter added to the metadata quorum');
+    return this.voterList();
+  }
+
+  private async removeVoterNow(nodeId: number): Promise<readonly MetadataLogVoter[]> {
+    checkNodeId(nodeId);
+    this.requireLeader();
+    const voters = this.node.status().voters;
+    if (!voters.includes(nodeId)) throw new SamsaError('INVALID_REQUEST', `node ${nodeId} is not a voter (voters: ${voters.join(', ')})`);
+    if (voters.length === 1) throw new SamsaError('INVALID_REQUEST', `node ${nodeId} is the last voter; a quorum cannot be left without voters`);
+    // When this node removes itself, the core steps down once the change commits; the call still
+    // resolves here, as the change is applied on this node before it steps down.
+    await this.membershipCall(() => this.node.removeVoter(nodeId));
+    this.log.info({ nodeId, voters: this.node.status().voters }, 'voter removed from the metadata quorum');
+    return this.voterList();
+  }
+
+  /** A RaftNode membership call, its errors in the metadata log's terms. */
+  private async membershipCall(call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      if (err instanceof SamsaError && err.code === 'NOT_CONTROLLER') {
+        const reason = err.details['reason'];
+        if (reason === 'conf-change-pending' || reason === 'leader-term-not-committed') {
+          // The core said "not yet" until the deadline: nothing of this change was proposed.
+          throw new SamsaError('REQUEST_TIMED_OUT', `the quorum did not take the change in time (${err.message})`, { cause: err });
+        }
+        throw new SamsaError('NOT_CONTROLLER', err.message, { cause: err, details: { controllerId: this.leaderId() } });
+      }
+      throw err;
+    }
   }
 
   append(records: readonly MetadataRecord[]): Promise<number> {

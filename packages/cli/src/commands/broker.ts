@@ -1,4 +1,4 @@
-// `samsa broker`: runs one broker in this process until SIGTERM / SIGINT, then stops it gracefully
+// `samsa broker`: runs one node (broker, controller or both) in this process until SIGTERM / SIGINT, then stops it gracefully
 // and exits 0. Settings: flags > environment > --config file > defaults (broker-config.ts).
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -15,7 +15,7 @@ type BrokerFlags = Partial<Record<keyof BrokerConfig, string>> & { config?: stri
 
 export function brokerCommand(io: CliIo, ctx: RunContext): Command {
   const cmd = new Command('broker')
-    .description('run a broker (a cluster of one) until SIGTERM or Ctrl-C')
+    .description('run a node (a broker, a controller voter, or both) until SIGTERM or Ctrl-C; alone it is a cluster of one')
     .option('--config <file>', 'server.properties-style file of key=value settings (dotted property names)')
     .option('--pretty', 'human-readable logs (default when stdout is a terminal)')
     .option('--no-pretty', 'JSON logs even on a terminal');

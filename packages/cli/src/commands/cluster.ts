@@ -8,6 +8,7 @@ import { GRPC_CHANNEL_OPTIONS, int64ToNumber, loadControllerProto } from '@samsa
 import type { ControllerServiceClient, DescribeQuorumResponse__Output } from '@samsa/protocol';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import type { CliIo, RunContext } from '../io.js';
+import { integerOption } from '../options.js';
 import { addClientOptions, bootstrapFrom } from './common.js';
 import type { ClientOptions } from './common.js';
 import { parseClusterStartOptions, runClusterStart } from './cluster-start.js';
@@ -138,5 +139,55 @@ export function clusterCommand(io: CliIo, ctx: RunContext): Command {
     io.stdout.write(opts.format === 'json' ? `${JSON.stringify(status)}\n` : formatClusterStatus(status));
   });
 
+  addClientOptions(
+    cluster
+      .command('add-voter')
+      .description('add a node to the metadata quorum (start it first with --controller-quorum-join); answers once the change is committed')
+      .requiredOption('--node-id <id>', 'the node to add', integerOption(1, 2 ** 31 - 1))
+      .requiredOption('--address <host:port>', 'where the node serves gRPC'),
+  ).action(async (opts: ClientOptions & { nodeId: number; address: string }) => {
+    const voters = await changeVoters(bootstrapFrom(opts, io), 'AddVoter', { node_id: opts.nodeId, address: opts.address });
+    io.stdout.write(`node ${opts.nodeId} is a voter; voters: ${voters}\n`);
+  });
+
+  addClientOptions(
+    cluster
+      .command('remove-voter')
+      .description('remove a node from the metadata quorum; answers once the change is committed')
+      .requiredOption('--node-id <id>', 'the node to remove', integerOption(1, 2 ** 31 - 1)),
+  ).action(async (opts: ClientOptions & { nodeId: number }) => {
+    const voters = await changeVoters(bootstrapFrom(opts, io), 'RemoveVoter', { node_id: opts.nodeId });
+    io.stdout.write(`node ${opts.nodeId} is no longer a voter; voters: ${voters}\n`);
+  });
+
   return cluster;
+}
+
+/** Deadline of a membership change: it answers once committed (a new voter may first catch up). */
+const MEMBERSHIP_CALL_MS = 30_000;
+
+/** Sends AddVoter / RemoveVoter to the active controller (found through DescribeQuorum) and returns the new voter list. */
+async function changeVoters(bootstrap: readonly string[], method: 'AddVoter' | 'RemoveVoter', request: { node_id: number; address?: string }): Promise<string> {
+  const views = await describeQuorum(bootstrap);
+  const status = summarize(views);
+  if (status.activeControllerId < 0) throw new CliError('no active controller: the quorum has no leader right now; try again', EXIT_FAILURE);
+  const active = status.voters.find((v) => v.nodeId === status.activeControllerId);
+  if (active === undefined || active.address === '') throw new CliError(`the address of the active controller (node ${status.activeControllerId}) is unknown`, EXIT_FAILURE);
+  const proto = loadControllerProto();
+  const client: ControllerServiceClient = new proto.samsa.v1.ControllerService(active.address, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS);
+  try {
+    const response = await new Promise<{ voters: { node_id: number; address: string }[] }>((resolve, reject) => {
+      const callback = (err: grpc.ServiceError | null, res?: { voters: { node_id: number; address: string }[] }): void => (err || res === undefined ? reject(err ?? new Error('no answer')) : resolve(res));
+      const options = { deadline: Date.now() + MEMBERSHIP_CALL_MS };
+      if (method === 'AddVoter') client.AddVoter({ node_id: request.node_id, address: request.address ?? '' }, options, callback);
+      else client.RemoveVoter({ node_id: request.node_id }, options, callback);
+    });
+    return response.voters.map((v) => `${v.node_id}@${v.address}`).join(', ');
+  } catch (error) {
+    const e = error as grpc.ServiceError;
+    const code = e.metadata?.get('samsa-error-code')[0];
+    throw new CliError(`${code !== undefined ? `${String(code)}: ` : ''}${e.details || e.message}`, EXIT_FAILURE);
+  } finally {
+    client.close();
+  }
 }

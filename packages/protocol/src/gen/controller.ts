@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AddVoterRequest as _samsa_v1_AddVoterRequest, AddVoterRequest__Output as _samsa_v1_AddVoterRequest__Output } from './samsa/v1/AddVoterRequest.js';
+import type { AddVoterResponse as _samsa_v1_AddVoterResponse, AddVoterResponse__Output as _samsa_v1_AddVoterResponse__Output } from './samsa/v1/AddVoterResponse.js';
 import type { AllocateProducerIdsRequest as _samsa_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _samsa_v1_AllocateProducerIdsRequest__Output } from './samsa/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _samsa_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _samsa_v1_AllocateProducerIdsResponse__Output } from './samsa/v1/AllocateProducerIdsResponse.js';
 import type { AlterConfigsRequest as _samsa_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _samsa_v1_AlterConfigsRequest__Output } from './samsa/v1/AlterConfigsRequest.js';
@@ -67,6 +69,8 @@ import type { QuorumVoter as _samsa_v1_QuorumVoter, QuorumVoter__Output as _sams
 import type { RegisterBrokerRecord as _samsa_v1_RegisterBrokerRecord, RegisterBrokerRecord__Output as _samsa_v1_RegisterBrokerRecord__Output } from './samsa/v1/RegisterBrokerRecord.js';
 import type { RegisterBrokerRequest as _samsa_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _samsa_v1_RegisterBrokerRequest__Output } from './samsa/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _samsa_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _samsa_v1_RegisterBrokerResponse__Output } from './samsa/v1/RegisterBrokerResponse.js';
+import type { RemoveVoterRequest as _samsa_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _samsa_v1_RemoveVoterRequest__Output } from './samsa/v1/RemoveVoterRequest.js';
+import type { RemoveVoterResponse as _samsa_v1_RemoveVoterResponse, RemoveVoterResponse__Output as _samsa_v1_RemoveVoterResponse__Output } from './samsa/v1/RemoveVoterResponse.js';
 import type { SamsaClientClient as _samsa_v1_SamsaClientClient, SamsaClientDefinition as _samsa_v1_SamsaClientDefinition } from './samsa/v1/SamsaClient.js';
 import type { TopicCreatedRecord as _samsa_v1_TopicCreatedRecord, TopicCreatedRecord__Output as _samsa_v1_TopicCreatedRecord__Output } from './samsa/v1/TopicCreatedRecord.js';
 import type { TopicDeletedRecord as _samsa_v1_TopicDeletedRecord, TopicDeletedRecord__Output as _samsa_v1_TopicDeletedRecord__Output } from './samsa/v1/TopicDeletedRecord.js';
@@ -83,6 +87,8 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   samsa: {
     v1: {
+      AddVoterRequest: MessageTypeDefinition<_samsa_v1_AddVoterRequest, _samsa_v1_AddVoterRequest__Output>
+      AddVoterResponse: MessageTypeDefinition<_samsa_v1_AddVoterResponse, _samsa_v1_AddVoterResponse__Output>
       AllocateProducerIdsRequest: MessageTypeDefinition<_samsa_v1_AllocateProducerIdsRequest, _samsa_v1_AllocateProducerIdsRequest__Output>
       AllocateProducerIdsResponse: MessageTypeDefinition<_samsa_v1_AllocateProducerIdsResponse, _samsa_v1_AllocateProducerIdsResponse__Output>
       AlterConfigsRequest: MessageTypeDefinition<_samsa_v1_AlterConfigsRequest, _samsa_v1_AlterConfigsRequest__Output>
@@ -150,6 +156,8 @@ export interface ProtoGrpcType {
       RegisterBrokerRecord: MessageTypeDefinition<_samsa_v1_RegisterBrokerRecord, _samsa_v1_RegisterBrokerRecord__Output>
       RegisterBrokerRequest: MessageTypeDefinition<_samsa_v1_RegisterBrokerRequest, _samsa_v1_RegisterBrokerRequest__Output>
       RegisterBrokerResponse: MessageTypeDefinition<_samsa_v1_RegisterBrokerResponse, _samsa_v1_RegisterBrokerResponse__Output>
+      RemoveVoterRequest: MessageTypeDefinition<_samsa_v1_RemoveVoterRequest, _samsa_v1_RemoveVoterRequest__Output>
+      RemoveVoterResponse: MessageTypeDefinition<_samsa_v1_RemoveVoterResponse, _samsa_v1_RemoveVoterResponse__Output>
       SamsaClient: SubtypeConstructor<typeof grpc.Client, _samsa_v1_SamsaClientClient> & { service: _samsa_v1_SamsaClientDefinition }
       TopicCreatedRecord: MessageTypeDefinition<_samsa_v1_TopicCreatedRecord, _samsa_v1_TopicCreatedRecord__Output>
       TopicDeletedRecord: MessageTypeDefinition<_samsa_v1_TopicDeletedRecord, _samsa_v1_TopicDeletedRecord__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddVoterRequest as _samsa_v1_AddVoterRequest, AddVoterRequest__Output as _samsa_v1_AddVoterRequest__Output } from '../../samsa/v1/AddVoterRequest.js';
+import type { AddVoterResponse as _samsa_v1_AddVoterResponse, AddVoterResponse__Output as _samsa_v1_AddVoterResponse__Output } from '../../samsa/v1/AddVoterResponse.js';
 import type { AllocateProducerIdsRequest as _samsa_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _samsa_v1_AllocateProducerIdsRequest__Output } from '../../samsa/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _samsa_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _samsa_v1_AllocateProducerIdsResponse__Output } from '../../samsa/v1/AllocateProducerIdsResponse.js';
 import type { AlterConfigsRequest as _samsa_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _samsa_v1_AlterConfigsRequest__Output } from '../../samsa/v1/AlterConfigsRequest.js';
@@ -18,10 +20,21 @@ import type { ForwardedCreateTopicsResponse as _samsa_v1_ForwardedCreateTopicsRe
 import type { ForwardedDeleteTopicsResponse as _samsa_v1_ForwardedDeleteTopicsResponse, ForwardedDeleteTopicsResponse__Output as _samsa_v1_ForwardedDeleteTopicsResponse__Output } from '../../samsa/v1/ForwardedDeleteTopicsResponse.js';
 import type { RegisterBrokerRequest as _samsa_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _samsa_v1_RegisterBrokerRequest__Output } from '../../samsa/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _samsa_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _samsa_v1_RegisterBrokerResponse__Output } from '../../samsa/v1/RegisterBrokerResponse.js';
+import type { RemoveVoterRequest as _samsa_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _samsa_v1_RemoveVoterRequest__Output } from '../../samsa/v1/RemoveVoterRequest.js';
+import type { RemoveVoterResponse as _samsa_v1_RemoveVoterResponse, RemoveVoterResponse__Output as _samsa_v1_RemoveVoterResponse__Output } from '../../samsa/v1/RemoveVoterResponse.js';
 import type { WatchMetadataRequest as _samsa_v1_WatchMetadataRequest, WatchMetadataRequest__Output as _samsa_v1_WatchMetadataRequest__Output } from '../../samsa/v1/WatchMetadataRequest.js';
 import type { WatchMetadataResponse as _samsa_v1_WatchMetadataResponse, WatchMetadataResponse__Output as _samsa_v1_WatchMetadataResponse__Output } from '../../samsa/v1/WatchMetadataResponse.js';
 
 export interface ControllerServiceClient extends grpc.Client {
+  AddVoter(argument: _samsa_v1_AddVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _samsa_v1_AddVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _samsa_v1_AddVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _samsa_v1_AddVoterRequest, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _samsa_v1_AddVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _samsa_v1_AddVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _samsa_v1_AddVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _samsa_v1_AddVoterRequest, callback: grpc.requestCallback<_samsa_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  
   AllocateProducerIds(argument: _samsa_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
   AllocateProducerIds(argument: _samsa_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
   AllocateProducerIds(argument: _samsa_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
@@ -90,6 +103,15 @@ export interface ControllerServiceClient extends grpc.Client {
   registerBroker(argument: _samsa_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   registerBroker(argument: _samsa_v1_RegisterBrokerRequest, callback: grpc.requestCallback<_samsa_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveVoter(argument: _samsa_v1_RemoveVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _samsa_v1_RemoveVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _samsa_v1_RemoveVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _samsa_v1_RemoveVoterRequest, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _samsa_v1_RemoveVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _samsa_v1_RemoveVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _samsa_v1_RemoveVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _samsa_v1_RemoveVoterRequest, callback: grpc.requestCallback<_samsa_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  
   WatchMetadata(argument: _samsa_v1_WatchMetadataRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_WatchMetadataResponse__Output>;
   WatchMetadata(argument: _samsa_v1_WatchMetadataRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_WatchMetadataResponse__Output>;
   watchMetadata(argument: _samsa_v1_WatchMetadataRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_WatchMetadataResponse__Output>;
@@ -98,6 +120,8 @@ export interface ControllerServiceClient extends grpc.Client {
 }
 
 export interface ControllerServiceHandlers extends grpc.UntypedServiceImplementation {
+  AddVoter: grpc.handleUnaryCall<_samsa_v1_AddVoterRequest__Output, _samsa_v1_AddVoterResponse>;
+  
   AllocateProducerIds: grpc.handleUnaryCall<_samsa_v1_AllocateProducerIdsRequest__Output, _samsa_v1_AllocateProducerIdsResponse>;
   
   AlterConfigs: grpc.handleUnaryCall<_samsa_v1_AlterConfigsRequest__Output, _samsa_v1_ForwardedAlterConfigsResponse>;
@@ -114,11 +138,14 @@ export interface ControllerServiceHandlers extends grpc.UntypedServiceImplementa
   
   RegisterBroker: grpc.handleUnaryCall<_samsa_v1_RegisterBrokerRequest__Output, _samsa_v1_RegisterBrokerResponse>;
   
+  RemoveVoter: grpc.handleUnaryCall<_samsa_v1_RemoveVoterRequest__Output, _samsa_v1_RemoveVoterResponse>;
+  
   WatchMetadata: grpc.handleServerStreamingCall<_samsa_v1_WatchMetadataRequest__Output, _samsa_v1_WatchMetadataResponse>;
   
 }
 
 export interface ControllerServiceDefinition extends grpc.ServiceDefinition {
+  AddVoter: MethodDefinition<_samsa_v1_AddVoterRequest, _samsa_v1_AddVoterResponse, _samsa_v1_AddVoterRequest__Output, _samsa_v1_AddVoterResponse__Output>
   AllocateProducerIds: MethodDefinition<_samsa_v1_AllocateProducerIdsRequest, _samsa_v1_AllocateProducerIdsResponse, _samsa_v1_AllocateProducerIdsRequest__Output, _samsa_v1_AllocateProducerIdsResponse__Output>
   AlterConfigs: MethodDefinition<_samsa_v1_AlterConfigsRequest, _samsa_v1_ForwardedAlterConfigsResponse, _samsa_v1_AlterConfigsRequest__Output, _samsa_v1_ForwardedAlterConfigsResponse__Output>
   AlterPartition: MethodDefinition<_samsa_v1_AlterPartitionRequest, _samsa_v1_AlterPartitionResponse, _samsa_v1_AlterPartitionRequest__Output, _samsa_v1_AlterPartitionResponse__Output>
@@ -127,5 +154,6 @@ export interface ControllerServiceDefinition extends grpc.ServiceDefinition {
   DescribeQuorum: MethodDefinition<_samsa_v1_DescribeQuorumRequest, _samsa_v1_DescribeQuorumResponse, _samsa_v1_DescribeQuorumRequest__Output, _samsa_v1_DescribeQuorumResponse__Output>
   Heartbeat: MethodDefinition<_samsa_v1_BrokerHeartbeatRequest, _samsa_v1_BrokerHeartbeatResponse, _samsa_v1_BrokerHeartbeatRequest__Output, _samsa_v1_BrokerHeartbeatResponse__Output>
   RegisterBroker: MethodDefinition<_samsa_v1_RegisterBrokerRequest, _samsa_v1_RegisterBrokerResponse, _samsa_v1_RegisterBrokerRequest__Output, _samsa_v1_RegisterBrokerResponse__Output>
+  RemoveVoter: MethodDefinition<_samsa_v1_RemoveVoterRequest, _samsa_v1_RemoveVoterResponse, _samsa_v1_RemoveVoterRequest__Output, _samsa_v1_RemoveVoterResponse__Output>
   WatchMetadata: MethodDefinition<_samsa_v1_WatchMetadataRequest, _samsa_v1_WatchMetadataResponse, _samsa_v1_WatchMetadataRequest__Output, _samsa_v1_WatchMetadataResponse__Output>
 }
