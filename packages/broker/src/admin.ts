@@ -110,10 +110,29 @@ export function describeTopics(ctx: BrokerContext, req: DescribeTopicsRequest__O
   return { topics };
 }
 
-/** Waits until this node's image and reconciler have `offset`, so the change is in effect here. */
+/**
+ * How long an admin answer waits for the committed change to reach this node. Past it the change
+ * is still committed (the answer is true); this node is just behind the quorum's log.
+ */
+export const SETTLE_WAIT_MS_MAX = 10_000;
+
+/** Waits (bounded) until this node's image and reconciler have `offset`, so the change is in effect here. */
 async function settle(ctx: BrokerContext, offset: number): Promise<void> {
-  await waitForIndex(ctx.metadata, offset, ctx.stopSignal);
-  await ctx.reconciler.waitFor(offset);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SETTLE_WAIT_MS_MAX)));
+  try {
+    const settled = (async (): Promise<'settled'> => {
+      await waitForIndex(ctx.metadata, offset, ctx.stopSignal);
+      await ctx.reconciler.waitFor(offset);
+      return 'settled';
+    })();
+    if ((await Promise.race([settled, timedOut])) === 'timeout') {
+      settled.catch(() => {});
+      ctx.log.warn({ offset, appliedIndex: ctx.metadata.image.appliedIndex, waitedMs: SETTLE_WAIT_MS_MAX }, 'a committed admin change has not reached this node; answering without it');
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function createTopics(ctx: BrokerContext, req: CreateTopicsRequest__Output): Promise<CreateTopicsResponse> {
