@@ -125,8 +125,17 @@ export async function runClusterStart(o: ClusterStartOptions, io: CliIo): Promis
   const say = (s: string): void => void io.stdout.write(`${s}\n`);
   for (const n of nodes) say(`node ${n.nodeId}: pid ${n.process.pid ?? '?'}, ${n.address}, data ${n.dataDir}, logs ${n.logFile}`);
   let stopping = false;
+  // On a terminal, Ctrl-C reaches the nodes too (one process group): they stop by themselves, and
+  // their exits are then expected, not news.
   const stopped = new Promise<void>((done) => {
-    io.signal?.addEventListener('abort', () => done(), { once: true });
+    io.signal?.addEventListener(
+      'abort',
+      () => {
+        stopping = true;
+        done();
+      },
+      { once: true },
+    );
   });
   for (const n of nodes) {
     void n.exited.then((code) => {
