@@ -11,6 +11,9 @@ import { BROKER_FLAGS, resolveBrokerConfig } from '../broker-config.js';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import type { CliIo, RunContext } from '../io.js';
 
+/** Broker settings that are booleans. */
+const BOOLEAN_KEYS: ReadonlySet<keyof BrokerConfig> = new Set<keyof BrokerConfig>(['logFlushSync', 'controllerQuorumJoin']);
+
 type BrokerFlags = Partial<Record<keyof BrokerConfig, string>> & { config?: string; pretty?: boolean };
 
 export function brokerCommand(io: CliIo, ctx: RunContext): Command {
@@ -20,8 +23,14 @@ export function brokerCommand(io: CliIo, ctx: RunContext): Command {
     .option('--pretty', 'human-readable logs (default when stdout is a terminal)')
     .option('--no-pretty', 'JSON logs even on a terminal');
   for (const f of BROKER_FLAGS) {
-    const value = f.key === 'logFlushSync' ? 'true|false' : f.key === 'listen' || f.key === 'advertisedAddress' ? 'host:port' : f.key === 'dataDir' ? 'dir' : 'value';
-    cmd.addOption(new Option(`${f.flag} <${value}>`, `${f.description} [${f.property}, $${f.env}]`));
+    const description = `${f.description} [${f.property}, $${f.env}]`;
+    if (BOOLEAN_KEYS.has(f.key)) {
+      // A bare boolean flag means true: `--controller-quorum-join`, `--log-flush-sync false`.
+      cmd.addOption(new Option(`${f.flag} [true|false]`, description).preset('true'));
+      continue;
+    }
+    const value = f.key === 'listen' || f.key === 'advertisedAddress' ? 'host:port' : f.key === 'dataDir' ? 'dir' : 'value';
+    cmd.addOption(new Option(`${f.flag} <${value}>`, description));
   }
   return cmd.action(async (opts: BrokerFlags) => {
     ctx.exitCode = await runBroker(opts, io);
