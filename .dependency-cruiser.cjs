@@ -15,7 +15,7 @@ module.exports = {
       comment: 'import another package by its name, never its files',
       severity: 'error',
       from: { path: '^packages/([^/]+)/' },
-      to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', '^packages/[^/]+/src/index\\.ts$'] },
+      to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', '^packages/[^/]+/src/(index|testing|testing/index)\\.ts$'] },
     },
     { name: 'client-not-broker', severity: 'error', from: { path: '^packages/client/' }, to: { path: '(^packages/(broker|storage|controller)/|@samsa/(broker|storage|controller))' } },
     { name: 'storage-no-network', severity: 'error', from: { path: '^packages/storage/' }, to: { path: '(@grpc/grpc-js|^packages/(broker|client|controller|cli)/)' } },

@@ -1,14 +1,9 @@
 // Time comes in through this interface so tests can drive linger, backoff and timeouts by hand
-// (see testing.ts's ManualClock) instead of sleeping.
+// (@samsa/protocol/testing's ManualClock) instead of sleeping.
 
-export type TimerHandle = unknown;
+import type { Clock, TimerHandle } from '@samsa/protocol';
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  setTimeout(callback: () => void, delayMs: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+export type { Clock, TimerHandle };
 
 export const SYSTEM_CLOCK: Clock = Object.freeze({
   now: () => Date.now(),

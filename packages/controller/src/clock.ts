@@ -1,14 +1,9 @@
 // Time for the controller's liveness decisions comes in through this interface, so that tests
-// drive it with a manual clock (./testing.ts) and never sleep.
+// drive it with a manual clock (@samsa/protocol/testing) and never sleep.
 
-export type TimerHandle = unknown;
+import type { Clock, TimerHandle } from '@samsa/protocol';
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  setTimeout(callback: () => void, delayMs: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+export type { Clock, TimerHandle };
 
 export const SYSTEM_CLOCK: Clock = Object.freeze({
   now: () => Date.now(),

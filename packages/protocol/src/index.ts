@@ -7,6 +7,7 @@ export type { ProtoGrpcType as ControllerProtoGrpcType } from './gen/controller.
 export type { ControllerServiceClient, ControllerServiceHandlers } from './gen/samsa/v1/ControllerService.js';
 export { ErrorCode, ERRORS, SamsaError, assert, errorFromCode, isErrorCodeName, isSamsaError } from './errors.js';
 export type { ErrorCodeName, ErrorInfo } from './errors.js';
+export type { Clock, TimerHandle } from './clock.js';
 export { int64ToNumber, numberToInt64, ListOffsetsTimestamp } from './offsets.js';
 export type { Offset } from './offsets.js';
 export { TOPIC_ID_BYTES, newTopicId, topicIdFromString, topicIdToString } from './topic-id.js';
