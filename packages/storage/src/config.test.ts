@@ -12,12 +12,14 @@ describe('validateConfig', () => {
     expect(cfg.groupCommitBytesMax).toBe(8 * 1024 * 1024);
     expect(cfg.retentionCheckIntervalMs).toBe(30_000);
     expect(cfg.highWatermarkCheckpointIntervalMs).toBe(1000);
+    expect(cfg.tailCacheBytes).toBe(64 * 1024 * 1024);
     expect(Object.isFrozen(cfg)).toBe(true);
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
   });
 
-  it('keeps valid overrides and allows 0 to disable the retention timer', () => {
-    const cfg = validateConfig({ dataDir: 'd', logFlushSync: false, groupCommitBytesMax: 1, retentionCheckIntervalMs: 0 });
+  it('keeps valid overrides and allows 0 to disable the retention timer and the tail cache', () => {
+    const cfg = validateConfig({ dataDir: 'd', logFlushSync: false, groupCommitBytesMax: 1, retentionCheckIntervalMs: 0, tailCacheBytes: 0 });
+    expect(cfg.tailCacheBytes).toBe(0);
     expect(cfg.logFlushSync).toBe(false);
     expect(cfg.groupCommitBytesMax).toBe(1);
     expect(cfg.retentionCheckIntervalMs).toBe(0);
@@ -31,6 +33,8 @@ describe('validateConfig', () => {
     [{ dataDir: 'd', groupCommitBytesMax: 0 }, /groupCommitBytesMax/],
     [{ dataDir: 'd', retentionCheckIntervalMs: 5 }, /retentionCheckIntervalMs/],
     [{ dataDir: 'd', highWatermarkCheckpointIntervalMs: 0 }, /highWatermarkCheckpointIntervalMs/],
+    [{ dataDir: 'd', tailCacheBytes: -1 }, /tailCacheBytes/],
+    [{ dataDir: 'd', tailCacheBytes: 2 ** 40 }, /tailCacheBytes/],
     [{ dataDir: 'd', retentionMs: 5 }, /unknown setting "retentionMs"/],
   ])('rejects %j', (config, message) => {
     expect(() => validateConfig(config as never)).toThrow(message);

@@ -19,6 +19,11 @@ export interface StorageConfig {
   retentionCheckIntervalMs: number;
   /** Period of the high-watermark checkpoint into index/. */
   highWatermarkCheckpointIntervalMs: number;
+  /**
+   * Node-wide memory budget of the tail cache: the most recently committed batches, served to
+   * reads without LevelDB. 0 disables it.
+   */
+  tailCacheBytes: number;
 }
 
 export const DEFAULTS: Readonly<StorageConfig> = Object.freeze({
@@ -28,6 +33,7 @@ export const DEFAULTS: Readonly<StorageConfig> = Object.freeze({
   groupCommitBytesMax: 8 * MiB,
   retentionCheckIntervalMs: 30_000,
   highWatermarkCheckpointIntervalMs: 1000,
+  tailCacheBytes: 64 * MiB,
 });
 
 /** Limits of the settings above, named with their units. */
@@ -36,6 +42,7 @@ export const LOG_WRITE_BUFFER_BYTES_MAX = 1 * GiB;
 export const GROUP_COMMIT_BYTES_MAX_MAX = 1 * GiB;
 export const RETENTION_CHECK_INTERVAL_MS_MIN = 10;
 export const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS_MIN = 10;
+export const TAIL_CACHE_BYTES_MAX = 64 * GiB;
 /** One day: a longer period would make a crash lose a day of high-watermark progress. */
 export const INTERVAL_MS_MAX = 24 * 60 * 60 * 1000;
 
@@ -63,6 +70,7 @@ export function validateConfig(config: Partial<StorageConfig> & { dataDir: strin
     checkInteger('retentionCheckIntervalMs', merged.retentionCheckIntervalMs, RETENTION_CHECK_INTERVAL_MS_MIN, INTERVAL_MS_MAX, ' (or 0 to disable the timer)');
   }
   checkInteger('highWatermarkCheckpointIntervalMs', merged.highWatermarkCheckpointIntervalMs, HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS_MIN, INTERVAL_MS_MAX);
+  checkInteger('tailCacheBytes', merged.tailCacheBytes, 0, TAIL_CACHE_BYTES_MAX, ' (0 disables the tail cache)');
   return Object.freeze(merged);
 }
 

@@ -102,10 +102,11 @@ describe('storage faults', () => {
     await log.append([batchOf('c', 3)], 2); // 6-8
     await log.append([batchOf('d', 3)], 3); // 9-11
     log.setHighWatermark(12);
-    await expect(log.truncateTo(4)).rejects.toThrow(/batch boundaries/);
     await log.truncateTo(12); // at the end: nothing to do
     expect(log.logEndOffset).toBe(12);
-    await log.truncateTo(6);
+    await log.truncateTo(7); // inside c (6-8): c goes whole, never split
+    expect(log.logEndOffset).toBe(6);
+    await log.truncateTo(6); // now at the end: nothing to do
     expect(log).toMatchObject({ logEndOffset: 6, highWatermark: 6 });
     expect(log.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }]);
     await expect(log.read(7, 100)).rejects.toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });

@@ -6,3 +6,5 @@ export { LogManager } from './log-manager.js';
 export type { LogManagerOptions, StorageStats } from './log-manager.js';
 export { PartitionLog, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from './partition-log.js';
 export type { EpochEntry, ReadResult } from './partition-log.js';
+export { PRODUCER_BATCHES_RETAINED } from './producer-state.js';
+export type { ProducerBatchView, ProducerStateView } from './producer-state.js';

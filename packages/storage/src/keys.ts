@@ -7,7 +7,8 @@
 //                                                        to it has been indexed
 //         0x01 | topic id | partition | 0x01          -> partition meta (MetaValue)
 //         0x01 | topic id | partition | 0x02 | base   -> batch entry: sequence, last offset,
-//                                                        max timestamp, batch bytes
+//                                                        max timestamp, batch bytes, producer id,
+//                                                        producer epoch, base and last sequence
 //         0x01 | topic id | partition | 0x03 | epoch  -> leader epoch start offset
 import { TOPIC_ID_BYTES } from '@samsa/protocol';
 
@@ -137,9 +138,18 @@ export interface BatchEntryValue {
   lastOffset: number;
   maxTimestamp: number;
   sizeBytes: number;
+  /** -1 for a batch without a producer (and then epoch and sequences are -1 too). */
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  /** baseSequence + last offset delta, wrapping past int32 max to 0 (as Kafka). */
+  lastSequence: number;
 }
 
-const BATCH_VALUE_BYTES = 32;
+/** The first format (issue 3): no producer fields, read as "no producer". */
+const BATCH_VALUE_V0_BYTES = 32;
+/** Adds producer id (float64), producer epoch, base and last sequence (int32 each). */
+const BATCH_VALUE_BYTES = 52;
 
 export function encodeBatchEntry(e: BatchEntryValue): Buffer {
   const buf = Buffer.allocUnsafe(BATCH_VALUE_BYTES);
@@ -147,12 +157,20 @@ export function encodeBatchEntry(e: BatchEntryValue): Buffer {
   buf.writeDoubleBE(e.lastOffset, 8);
   buf.writeDoubleBE(e.maxTimestamp, 16);
   buf.writeDoubleBE(e.sizeBytes, 24);
+  buf.writeDoubleBE(e.producerId, 32);
+  buf.writeInt32BE(e.producerEpoch, 40);
+  buf.writeInt32BE(e.baseSequence, 44);
+  buf.writeInt32BE(e.lastSequence, 48);
   return buf;
 }
 
 export function decodeBatchEntry(buf: Buffer): BatchEntryValue | undefined {
-  if (buf.length !== BATCH_VALUE_BYTES) return undefined;
-  return { seq: buf.readDoubleBE(0), lastOffset: buf.readDoubleBE(8), maxTimestamp: buf.readDoubleBE(16), sizeBytes: buf.readDoubleBE(24) };
+  if (buf.length !== BATCH_VALUE_BYTES && buf.length !== BATCH_VALUE_V0_BYTES) return undefined;
+  const entry = { seq: buf.readDoubleBE(0), lastOffset: buf.readDoubleBE(8), maxTimestamp: buf.readDoubleBE(16), sizeBytes: buf.readDoubleBE(24) };
+  if (buf.length === BATCH_VALUE_V0_BYTES) return { ...entry, producerId: -1, producerEpoch: -1, baseSequence: -1, lastSequence: -1 };
+  const producerId = buf.readDoubleBE(32);
+  if (!Number.isSafeInteger(producerId) || producerId < -1) return undefined;
+  return { ...entry, producerId, producerEpoch: buf.readInt32BE(40), baseSequence: buf.readInt32BE(44), lastSequence: buf.readInt32BE(48) };
 }
 
 export function encodeEpochStart(startOffset: number): Buffer {

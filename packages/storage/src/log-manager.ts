@@ -25,6 +25,7 @@ import {
   writeU64,
 } from './keys.js';
 import { PartitionLog } from './partition-log.js';
+import { TailCache } from './tail-cache.js';
 
 export interface LogManagerOptions {
   logger: Logger;
@@ -43,6 +44,12 @@ export interface StorageStats {
   indexWrites: number;
   /** compactRange calls on log/. */
   compactions: number;
+  /** read() calls served wholly from the tail cache, and those that went to LevelDB. */
+  tailCacheHits: number;
+  tailCacheMisses: number;
+  /** What the tail cache holds now: batches and their bytes (at most tailCacheBytes). */
+  tailCacheBatches: number;
+  tailCacheBytesHeld: number;
 }
 
 type Db = Level<Buffer, Buffer>;
@@ -180,6 +187,7 @@ export class LogManager {
   private readonly partitions = new Map<string, PartitionLog>();
   private readonly deleting = new Map<string, Promise<void>>();
   private readonly store: StoreInternals;
+  private readonly tailCache: TailCache;
   private index!: IndexWriter;
   /** Next log/ sequence to assign. */
   private nextSeq = 1;
@@ -202,6 +210,7 @@ export class LogManager {
     this.now = options.now ?? Date.now;
     this.logDb = logDb;
     this.indexDb = indexDb;
+    this.tailCache = new TailCache(config.tailCacheBytes);
     this.store = {
       now: () => this.now(),
       assertOpen: () => {
@@ -215,6 +224,7 @@ export class LogManager {
         this.index.write(ops, false).catch(noop); // the writer logs failures
       },
       clearIndex: (gte, lt) => this.index.clear(gte, lt),
+      tailCache: this.tailCache,
     };
   }
 
@@ -333,7 +343,15 @@ export class LogManager {
   }
 
   stats(): StorageStats {
-    return { ...this.counters, indexWrites: this.index.writes };
+    const cache = this.tailCache;
+    return {
+      ...this.counters,
+      indexWrites: this.index.writes,
+      tailCacheHits: cache.hits,
+      tailCacheMisses: cache.misses,
+      tailCacheBatches: cache.batchCount,
+      tailCacheBytesHeld: cache.bytes,
+    };
   }
 
   /**
@@ -363,6 +381,7 @@ export class LogManager {
       await this.checkpointHighWatermarks().catch((err: unknown) => this.logger.error({ err }, 'high watermark checkpoint failed on close'));
       await this.index.idle();
       await Promise.allSettled([this.logDb.close(), this.indexDb.close()]);
+      this.tailCache.clear();
       this.logger.info({ partitions: this.partitions.size }, 'storage closed');
     })();
     return this.closing;
@@ -381,6 +400,8 @@ export class LogManager {
 
   private deleteBlobs(seqs: number[]): Promise<void> {
     if (seqs.length === 0) return Promise.resolve();
+    // The partition no longer indexes them, so no read asks for them: only the memory goes.
+    this.tailCache.drop(seqs);
     return new Promise((resolve, reject) => this.enqueue({ kind: 'delete', seqs, resolve, reject }));
   }
 
@@ -455,6 +476,8 @@ export class LogManager {
       let lastSeq = 0;
       for (const { job, seqs } of appends) {
         job.log.commitAppend(job, seqs, indexOps);
+        // Committed batches enter the tail cache in sequence order (the order eviction follows).
+        for (let i = 0; i < seqs.length; i++) this.tailCache.add(seqs[i]!, job.batches[i]!.value.subarray(LOG_VALUE_PREFIX_BYTES));
         touched.add(job.log);
         lastSeq = seqs.at(-1)!;
       }

@@ -1,6 +1,8 @@
 // One partition's log: an in-memory index of its batches (base offset -> log/ sequence) over the
 // node-wide log/ database, with its persistent form in index/. Appends go through the LogManager's
-// group commit; reads fetch blobs by sequence and check each batch's CRC.
+// group commit; reads take recent batches from the node's tail cache, or fetch blobs by sequence
+// and check each batch's CRC. It also keeps the leader-epoch cache and the idempotent-producer
+// state, whose snapshot is the producer fields of the index rows.
 import type { Logger } from 'pino';
 import {
   BatchAttributes,
@@ -35,6 +37,8 @@ import {
   seqKey,
 } from './keys.js';
 import type { BatchEntryValue, MetaValue } from './keys.js';
+import { ProducerStates, lastSequenceOf } from './producer-state.js';
+import type { ProducerBatch, ProducerColumns, ProducerStateView } from './producer-state.js';
 import { Table } from './table.js';
 
 export interface ReadResult {
@@ -69,18 +73,54 @@ const E_LAST = 1;
 const E_SEQ = 2;
 const E_MAXTS = 3;
 const E_SIZE = 4;
-const ENTRY_COLUMNS = 5;
+const E_PRODUCER_ID = 5;
+const E_PRODUCER_EPOCH = 6;
+const E_BASE_SEQ = 7;
+const E_LAST_SEQ = 8;
+const ENTRY_COLUMNS = 9;
+const PRODUCER_COLUMNS: ProducerColumns = Object.freeze({
+  base: E_BASE,
+  last: E_LAST,
+  producerId: E_PRODUCER_ID,
+  producerEpoch: E_PRODUCER_EPOCH,
+  baseSequence: E_BASE_SEQ,
+  lastSequence: E_LAST_SEQ,
+});
 // Columns of the time index.
 const T_TS = 0;
 const T_BASE = 1;
 const TIME_COLUMNS = 2;
 
-/** One index row as values. */
-type Row = BatchEntryValue & { baseOffset: number };
+/** What a read needs of an index row. */
+interface Row {
+  baseOffset: number;
+  lastOffset: number;
+  seq: number;
+  maxTimestamp: number;
+  sizeBytes: number;
+}
 
 interface Removed {
   ops: DbOp[];
   seqs: number[];
+  /** Producers that had rows among the removed ones. */
+  producerIds: Set<number>;
+}
+
+interface ProducerFields {
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  lastSequence: number;
+}
+
+/** The producer fields of a batch without a producer. */
+const NO_PRODUCER: ProducerFields = Object.freeze({ producerId: -1, producerEpoch: -1, baseSequence: -1, lastSequence: -1 });
+
+/** Producer fields of a batch header, -1s when it has no producer. */
+function producerFields(header: BatchHeader): ProducerFields {
+  if (header.producerId < 0) return NO_PRODUCER;
+  return { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, lastSequence: lastSequenceOf(header.baseSequence, header.lastOffsetDelta) };
 }
 
 const noop = (): void => {};
@@ -118,6 +158,16 @@ export class PartitionLog {
   private readonly listeners = new Set<() => void>();
   private pendingAppends = 0;
   private pendingDrained: (() => void)[] = [];
+  /** Appends enqueued and settled since creation; appends settle in the order they were enqueued. */
+  private appendsEnqueued = 0;
+  private appendsSettled = 0;
+  private settleWaiters: { count: number; resolve: () => void }[] = [];
+  /** Idempotent-producer state, including appends not yet committed (see append). */
+  private readonly producers = new ProducerStates();
+  /** An append failed: rebuild the producer state from the committed rows once none is pending. */
+  private producerStateStale = false;
+  /** The leader-epoch assignment in flight, for a second call with the same epoch. */
+  private epochAssignment: { epoch: number; done: Promise<void> } | undefined;
   /** Truncation, retention and deletion of this partition run one at a time. */
   private exclusiveTail: Promise<unknown> = Promise.resolve();
   /** Recovery: the log start offset came from no checkpoint, so the first batch found sets it. */
@@ -180,41 +230,98 @@ export class PartitionLog {
    * Leader append: batches were already validated by the broker (validateBatches); assigns offsets
    * from logEndOffset, stamps base offset and leaderEpoch in place (stampBatch), resolves after
    * the group commit.
+   *
+   * A batch with a producer id (idempotent producer) must be the append's only batch (else
+   * INVALID_RECORD), and is checked against its producer's state as Kafka does: an older producer
+   * epoch is INVALID_PRODUCER_EPOCH; a sequence gap, or a new epoch not starting at 0, is
+   * OUT_OF_ORDER_SEQUENCE_NUMBER (nothing is written for either); a repeat of one of the
+   * producer's last five batches is a duplicate: nothing is written and the result carries the
+   * original's offsets with `duplicate: true` (after the original's commit, if it is still
+   * pending). The state counts appends not yet committed, so appends in flight are judged in call
+   * order.
    */
   async append(batches: Buffer[], leaderEpoch: number): Promise<AppendResult> {
     this.checkUsable();
     assert(Array.isArray(batches) && batches.length > 0, 'append needs at least one batch');
     assert(Number.isSafeInteger(leaderEpoch) && leaderEpoch >= 0 && leaderEpoch <= 0x7fffffff, `leader epoch ${leaderEpoch} is an int32 >= 0`);
+    // Headers first: a batch refused below must leave nothing written and nothing stamped.
+    const headers: BatchHeader[] = [];
+    let producerId = -1;
+    for (const batch of batches) {
+      const header = readBatchHeader(batch);
+      assert(batchSize(header) === batch.length, 'each append buffer holds exactly one validated batch');
+      headers.push(header);
+      if (header.producerId >= 0) producerId = header.producerId;
+    }
+    let producer: ProducerFields = NO_PRODUCER;
+    if (producerId >= 0) {
+      if (batches.length !== 1) {
+        throw new SamsaError('INVALID_RECORD', `a batch of producer ${producerId} must be the only batch of its partition in a produce request, got ${batches.length} batches`);
+      }
+      const h = headers[0]!;
+      if (h.producerEpoch < 0 || h.baseSequence < 0) {
+        throw new SamsaError('INVALID_RECORD', `a batch of producer ${producerId} needs a producer epoch and a base sequence >= 0, got epoch ${h.producerEpoch}, sequence ${h.baseSequence}`);
+      }
+      producer = producerFields(h);
+      const duplicate = this.producers.check(producerId, producer.producerEpoch, producer.baseSequence, producer.lastSequence);
+      if (duplicate !== undefined) return this.duplicateOf(duplicate, producerId);
+    }
+    const nowMs = this.store.now();
     const baseOffset = this.pendingEnd;
     let offset = baseOffset;
     const pending: PendingBatch[] = [];
     let bytes = 0;
-    for (const batch of batches) {
-      const header = readBatchHeader(batch);
-      const size = batchSize(header);
-      assert(size === batch.length, 'each append buffer holds exactly one validated batch');
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      const header = headers[i]!;
+      const size = batch.length;
       stampBatch(batch, offset, leaderEpoch);
       const lastOffset = offset + header.lastOffsetDelta;
-      pending.push({ baseOffset: offset, lastOffset, maxTimestamp: header.maxTimestamp, sizeBytes: size, epoch: leaderEpoch, value: this.blobValue(batch) });
+      pending.push({
+        baseOffset: offset,
+        lastOffset,
+        maxTimestamp: header.maxTimestamp,
+        sizeBytes: size,
+        epoch: leaderEpoch,
+        producerId: producer.producerId,
+        producerEpoch: producer.producerEpoch,
+        baseSequence: producer.baseSequence,
+        lastSequence: producer.lastSequence,
+        producer: undefined,
+        value: this.blobValue(batch),
+      });
       bytes += size + LOG_VALUE_PREFIX_BYTES;
       offset = lastOffset + 1;
     }
     this.pendingEnd = offset;
-    return this.enqueueAppend(pending, bytes, { baseOffset, lastOffset: offset - 1, logAppendTimeMs: this.store.now() });
+    if (producerId < 0) return this.enqueueAppend(pending, bytes, { baseOffset, lastOffset: offset - 1, logAppendTimeMs: nowMs, duplicate: false });
+    this.recordProducerBatches(pending, nowMs);
+    const appended = this.enqueueAppend(pending, bytes, { baseOffset, lastOffset: offset - 1, logAppendTimeMs: nowMs, duplicate: false });
+    this.setPendingCommit(pending, appended);
+    return appended;
+  }
+
+  /** The result of a duplicate: the original's offsets, once the original is committed. */
+  private duplicateOf(original: ProducerBatch, producerId: number): AppendResult | Promise<AppendResult> {
+    const result: AppendResult = { baseOffset: original.baseOffset, lastOffset: original.lastOffset, logAppendTimeMs: original.appendTimeMs, duplicate: true };
+    this.logger.debug({ producerId, baseSequence: original.baseSequence, offset: original.baseOffset, pending: original.pending !== undefined }, 'duplicate batch: answering with the original offsets');
+    return original.pending === undefined ? result : original.pending.then(() => result);
   }
 
   /**
    * Follower append: the batches carry the leader's offsets and epochs and are stored as they are.
    * The first must start at or after the log end offset (after it only where the leader's log has
    * a gap), and they must not overlap. For the replication issue; the broker validates the
-   * batches (CRC, sizes) before.
+   * batches (CRC, sizes) before. Producer state follows without checks (the leader made them).
    */
   async appendAsFollower(batches: Buffer[]): Promise<AppendResult> {
     this.checkUsable();
     assert(Array.isArray(batches) && batches.length > 0, 'append needs at least one batch');
+    const nowMs = this.store.now();
     let next = this.pendingEnd;
     const pending: PendingBatch[] = [];
     let bytes = 0;
+    let producers = false;
     for (const batch of batches) {
       const header = readBatchHeader(batch);
       const size = batchSize(header);
@@ -223,13 +330,51 @@ export class PartitionLog {
         throw new SamsaError('INVALID_RECORD', `replicated batch at offset ${header.baseOffset} overlaps the log, which ends at ${next}`);
       }
       const lastOffset = batchLastOffset(header);
-      pending.push({ baseOffset: header.baseOffset, lastOffset, maxTimestamp: header.maxTimestamp, sizeBytes: size, epoch: header.partitionLeaderEpoch, value: this.blobValue(batch) });
+      const fields = producerFields(header);
+      producers ||= fields.producerId >= 0;
+      pending.push({
+        baseOffset: header.baseOffset,
+        lastOffset,
+        maxTimestamp: header.maxTimestamp,
+        sizeBytes: size,
+        epoch: header.partitionLeaderEpoch,
+        producerId: fields.producerId,
+        producerEpoch: fields.producerEpoch,
+        baseSequence: fields.baseSequence,
+        lastSequence: fields.lastSequence,
+        producer: undefined,
+        value: this.blobValue(batch),
+      });
       bytes += size + LOG_VALUE_PREFIX_BYTES;
       next = lastOffset + 1;
     }
     this.pendingEnd = next;
+    if (producers) this.recordProducerBatches(pending, nowMs);
     const first = pending[0]!;
-    return this.enqueueAppend(pending, bytes, { baseOffset: first.baseOffset, lastOffset: next - 1, logAppendTimeMs: this.store.now() });
+    const appended = this.enqueueAppend(pending, bytes, { baseOffset: first.baseOffset, lastOffset: next - 1, logAppendTimeMs: nowMs, duplicate: false });
+    if (producers) this.setPendingCommit(pending, appended);
+    return appended;
+  }
+
+  /** The producer state takes the batches as their offsets are assigned (before the commit). */
+  private recordProducerBatches(pending: PendingBatch[], nowMs: number): void {
+    for (const b of pending) {
+      if (b.producerId < 0) continue;
+      b.producer = { baseSequence: b.baseSequence, lastSequence: b.lastSequence, baseOffset: b.baseOffset, lastOffset: b.lastOffset, pending: undefined, appendTimeMs: nowMs };
+      this.producers.record(b.producerId, b.producerEpoch, b.producer);
+    }
+  }
+
+  private setPendingCommit(pending: PendingBatch[], appended: Promise<AppendResult>): void {
+    for (const b of pending) if (b.producer !== undefined) b.producer.pending = appended;
+  }
+
+  /**
+   * Each producer id with its current epoch and its last five batches, including appends not yet
+   * committed. A copy, for tests and the broker's describe output.
+   */
+  producerState(): ReadonlyMap<number, ProducerStateView> {
+    return this.producers.view();
   }
 
   private blobValue(batch: Buffer): Buffer {
@@ -241,14 +386,24 @@ export class PartitionLog {
 
   private enqueueAppend(batches: PendingBatch[], bytes: number, result: AppendResult): Promise<AppendResult> {
     this.pendingAppends++;
+    this.appendsEnqueued++;
     return new Promise<AppendResult>((resolve, reject) => {
-      const settled = (): void => {
+      const settled = (failed: boolean): void => {
         this.pendingAppends--;
+        this.appendsSettled++;
+        // A failed append takes its partition offline (or it was deleted), and so does every
+        // append pending with it; once none is left, the committed rows are the producer state.
+        if (failed) this.producerStateStale = true;
         if (this.pendingAppends === 0) {
+          if (this.producerStateStale) {
+            this.producerStateStale = false;
+            this.producers.rebuild(this.entries, PRODUCER_COLUMNS);
+          }
           const waiters = this.pendingDrained;
           this.pendingDrained = [];
           for (const w of waiters) w();
         }
+        if (this.settleWaiters.length > 0) this.wakeSettleWaiters();
       };
       const job: AppendJob = {
         kind: 'append',
@@ -257,16 +412,31 @@ export class PartitionLog {
         bytes,
         result,
         resolve: (r) => {
-          settled();
+          settled(false);
           resolve(r);
         },
         reject: (err) => {
-          settled();
+          settled(true);
           reject(err);
         },
       };
       this.store.enqueue(job);
     });
+  }
+
+  /** Resolves once `count` appends have settled (committed or failed). */
+  private appendsSettledTo(count: number): Promise<void> {
+    if (this.appendsSettled >= count) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push({ count, resolve }));
+  }
+
+  private wakeSettleWaiters(): void {
+    const waiting: { count: number; resolve: () => void }[] = [];
+    for (const w of this.settleWaiters) {
+      if (this.appendsSettled >= w.count) w.resolve();
+      else waiting.push(w);
+    }
+    this.settleWaiters = waiting;
   }
 
   /** @internal Whether the group commit should still write this partition's appends. */
@@ -281,10 +451,20 @@ export class PartitionLog {
   commitAppend(job: AppendJob, seqs: readonly number[], ops: DbOp[]): void {
     for (let i = 0; i < job.batches.length; i++) {
       const b = job.batches[i]!;
-      const seq = seqs[i]!;
-      this.addEntry(b.baseOffset, b.lastOffset, seq, b.maxTimestamp, b.sizeBytes);
-      ops.push({ type: 'put', key: batchKey(this.indexPrefix, b.baseOffset), value: encodeBatchEntry({ seq, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp, sizeBytes: b.sizeBytes }) });
+      const entry: BatchEntryValue = {
+        seq: seqs[i]!,
+        lastOffset: b.lastOffset,
+        maxTimestamp: b.maxTimestamp,
+        sizeBytes: b.sizeBytes,
+        producerId: b.producerId,
+        producerEpoch: b.producerEpoch,
+        baseSequence: b.baseSequence,
+        lastSequence: b.lastSequence,
+      };
+      this.addEntry(b.baseOffset, entry);
+      ops.push({ type: 'put', key: batchKey(this.indexPrefix, b.baseOffset), value: encodeBatchEntry(entry) });
       if (this.observeEpoch(b.epoch, b.baseOffset)) ops.push({ type: 'put', key: epochKey(this.indexPrefix, b.epoch), value: encodeEpochStart(b.baseOffset) });
+      if (b.producer !== undefined) b.producer.pending = undefined;
     }
   }
 
@@ -327,6 +507,14 @@ export class PartitionLog {
       const upper = Math.min(upperOffset ?? this.hw, this.endOffset);
       const rows = this.rowsFrom(fetchOffset, maxBytes, upper);
       if (rows.length === 0) return this.result(Buffer.alloc(0), fetchOffset);
+      const cache = this.store.tailCache;
+      const cached = this.cachedBatches(rows);
+      if (cached !== undefined) {
+        cache.hits++;
+        const last = rows.at(-1)!;
+        return this.result(cached.length === 1 ? cached[0]! : Buffer.concat(cached), last.lastOffset + 1);
+      }
+      cache.misses++;
       const batches = await this.fetchVerified(rows);
       if (batches.length > 0) {
         const last = rows[batches.length - 1]!;
@@ -336,6 +524,22 @@ export class PartitionLog {
       // The first batch was removed (retention, truncation) between the lookup and the fetch.
       if (attempt >= READ_RACE_ATTEMPTS_MAX) throw new SamsaError('OFFSET_OUT_OF_RANGE', `the batches at offset ${fetchOffset} were removed while being read`);
     }
+  }
+
+  /**
+   * The batches of `rows` from the tail cache when it holds every one of them, else undefined.
+   * They were checked on append and the cache holds its own copy, so no CRC check is needed.
+   */
+  private cachedBatches(rows: readonly Row[]): Buffer[] | undefined {
+    const cache = this.store.tailCache;
+    if (cache.batchCount === 0) return undefined;
+    const out: Buffer[] = [];
+    for (const row of rows) {
+      const batch = cache.get(row.seq);
+      if (batch === undefined) return undefined;
+      out.push(batch);
+    }
+    return out;
   }
 
   private result(records: Buffer, nextOffset: number): ReadResult {
@@ -492,7 +696,7 @@ export class PartitionLog {
 
   /** Offsets and timestamps of one batch's records; undefined when the batch was removed meanwhile. */
   private async decodeRow(entry: Row): Promise<{ offset: number; timestamp: number }[] | undefined> {
-    const [batch] = await this.fetchVerified([entry]);
+    const [batch] = this.cachedBatches([entry]) ?? (await this.fetchVerified([entry]));
     if (batch === undefined) return undefined;
     const logAppendTime = (batch.readInt16BE(BatchField.ATTRIBUTES) & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0;
     try {
@@ -548,21 +752,70 @@ export class PartitionLog {
     return this.epochs.map((e) => ({ ...e }));
   }
 
+  /**
+   * A batch of `epoch` at `startOffset` was committed (or re-indexed): a new entry when the epoch
+   * is newer than the latest. assignEpochStartOffset may have put a newer epoch ahead of appends
+   * still pending before it; their epochs go in before that entry.
+   */
   private observeEpoch(epoch: number, startOffset: number): boolean {
     if (epoch < 0) return false;
     const latest = this.epochs.at(-1);
-    if (latest !== undefined && epoch <= latest.epoch) return false;
-    this.epochs.push({ epoch, startOffset });
+    if (latest === undefined || epoch > latest.epoch) {
+      this.epochs.push({ epoch, startOffset });
+      return true;
+    }
+    if (epoch === latest.epoch || latest.startOffset <= startOffset) return false;
+    const before = this.epochs.at(-2);
+    if (before !== undefined && (epoch <= before.epoch || startOffset < before.startOffset)) return false;
+    this.epochs.splice(this.epochs.length - 1, 0, { epoch, startOffset });
     return true;
+  }
+
+  /**
+   * A new leader's epoch starts at its log end offset (Kafka's maybeAssignEpochStartOffset): the
+   * entry (epoch, log end offset) enters the leader-epoch cache and is written to index/ (synced)
+   * before this resolves. The log end offset is the one after every append enqueued before the
+   * call, and this resolves only once those are committed too, so afterwards logEndOffset is the
+   * epoch's start (unless appends came after the call). A no-op when the latest epoch is already
+   * >= `epoch` (it waits for an assignment of that same epoch still in flight). Appends of batches
+   * carrying `epoch` add no second entry.
+   */
+  async assignEpochStartOffset(epoch: number): Promise<void> {
+    this.checkUsable();
+    assert(Number.isSafeInteger(epoch) && epoch >= 0 && epoch <= 0x7fffffff, `leader epoch ${epoch} is an int32 >= 0`);
+    const latest = this.epochs.at(-1);
+    if (latest !== undefined && latest.epoch >= epoch) {
+      const inFlight = this.epochAssignment;
+      if (inFlight !== undefined && inFlight.epoch === latest.epoch) await inFlight.done;
+      return;
+    }
+    const startOffset = this.pendingEnd;
+    // In memory at once, so that appends and calls after this one see the epoch.
+    this.epochs.push({ epoch, startOffset });
+    const done = (async (): Promise<void> => {
+      await Promise.all([
+        this.writeIndexOrFail([{ type: 'put', key: epochKey(this.indexPrefix, epoch), value: encodeEpochStart(startOffset) }], startOffset, true),
+        this.appendsSettledTo(this.appendsEnqueued),
+      ]);
+      this.checkUsable(); // an append before it failed: the partition is offline
+    })();
+    this.epochAssignment = { epoch, done };
+    try {
+      await done;
+    } finally {
+      if (this.epochAssignment?.done === done) this.epochAssignment = undefined;
+    }
+    this.logger.info({ epoch, startOffset }, 'leader epoch start offset assigned');
   }
 
   // -------------------------------------------------------------------------------------------
   // Truncation, retention, deletion
 
   /**
-   * Removes every batch whose base offset >= offset (a follower cutting a divergent suffix).
-   * `offset` must be a batch boundary or >= logEndOffset (then nothing happens), and >= the log
-   * start offset (below it, truncateFullyAndStartAt). The blobs' deletion is synced before the
+   * Removes every batch that holds an offset >= offset (a follower cutting a divergent suffix):
+   * an offset inside a batch removes that whole batch, so the log may end below `offset`.
+   * Nothing happens when offset >= logEndOffset; it must be >= the log start offset (below it,
+   * truncateFullyAndStartAt). The blobs' deletion is synced before the
    * index changes, so a re-index after a crash can never bring a truncated batch back.
    */
   async truncateTo(offset: number): Promise<void> {
@@ -571,13 +824,30 @@ export class PartitionLog {
     return this.exclusive(async () => {
       await this.waitForPendingAppends();
       this.checkUsable();
-      if (offset >= this.endOffset) return;
+      if (offset >= this.endOffset) {
+        // Nothing to cut, but an epoch may start at the log end with no batch of it (this broker
+        // led it and wrote nothing before another leader was elected): it conflicts with the new
+        // leader's log, so it goes, or the follower would keep offering it (Kafka does the same).
+        const ops: DbOp[] = [];
+        while (this.epochs.length > 0 && this.epochs.at(-1)!.startOffset >= this.endOffset) {
+          ops.push({ type: 'del', key: epochKey(this.indexPrefix, this.epochs.pop()!.epoch) });
+        }
+        if (ops.length > 0) {
+          this.logger.info({ logEndOffset: this.endOffset, latestEpoch: this.epochs.at(-1)?.epoch ?? UNDEFINED_EPOCH }, 'dropped leader epochs that start at the log end');
+          await this.writeIndexOrFail(ops, offset);
+        }
+        return;
+      }
       assert(offset >= this.startOffset, `truncateTo(${offset}) is below the log start offset ${this.startOffset}: use truncateFullyAndStartAt`);
-      const row = this.entries.ceil(E_BASE, offset);
-      assert(row === 0 || this.entries.get(row - 1, E_LAST) < offset, `truncateTo(${offset}) is inside a batch: followers truncate at batch boundaries`);
+      let row = this.entries.ceil(E_BASE, offset);
+      // An offset inside a batch removes that whole batch too (as Kafka truncates a segment at the
+      // batch holding the offset): batches are never split, and the follower fetches it again.
+      if (row > 0 && this.entries.get(row - 1, E_LAST) >= offset) row--;
       const removed = this.removeTail(row);
       this.pendingEnd = this.endOffset;
       if (this.hw > this.endOffset) this.hw = this.endOffset;
+      // Roll the producer state back from the in-memory index: only the producers that lost rows.
+      if (removed.producerIds.size > 0) this.producers.rebuild(this.entries, PRODUCER_COLUMNS, removed.producerIds);
       this.logger.info({ offset, batches: removed.seqs.length, logEndOffset: this.endOffset }, 'truncated');
       await this.deleteBlobsOrFail(removed.seqs, offset);
       await this.writeIndexOrFail([...removed.ops, this.metaOp()], offset);
@@ -597,6 +867,7 @@ export class PartitionLog {
       const removed = this.removeTail(0);
       for (const e of this.epochs) removed.ops.push({ type: 'del', key: epochKey(this.indexPrefix, e.epoch) });
       this.epochs = [];
+      this.producers.clear();
       this.startOffset = offset;
       this.endOffset = offset;
       this.pendingEnd = offset;
@@ -648,6 +919,7 @@ export class PartitionLog {
       this.entries.clear();
       this.times.clear();
       this.epochs = [];
+      this.producers.clear();
       this.bytes = 0;
       this.notifyListeners();
       try {
@@ -725,19 +997,22 @@ export class PartitionLog {
   // -------------------------------------------------------------------------------------------
   // In-memory index maintenance (shared by appends, truncation, retention and recovery)
 
-  private addEntry(baseOffset: number, lastOffset: number, seq: number, maxTimestamp: number, sizeBytes: number): void {
-    this.entries.push([baseOffset, lastOffset, seq, maxTimestamp, sizeBytes]);
-    this.bytes += sizeBytes;
-    if (this.times.length === 0 || maxTimestamp > this.times.last(T_TS)) this.times.push([maxTimestamp, baseOffset]);
-    this.endOffset = lastOffset + 1;
+  private addEntry(baseOffset: number, e: BatchEntryValue): void {
+    this.entries.push([baseOffset, e.lastOffset, e.seq, e.maxTimestamp, e.sizeBytes, e.producerId, e.producerEpoch, e.baseSequence, e.lastSequence]);
+    this.bytes += e.sizeBytes;
+    if (this.times.length === 0 || e.maxTimestamp > this.times.last(T_TS)) this.times.push([e.maxTimestamp, baseOffset]);
+    this.endOffset = e.lastOffset + 1;
   }
 
   /** Drops rows from `row` on; the log end offset becomes the end of what is left. */
   private removeTail(row: number): Removed {
     const ops: DbOp[] = [];
     const seqs: number[] = [];
+    const producerIds = new Set<number>();
     for (let r = row; r < this.entries.length; r++) {
       seqs.push(this.entries.get(r, E_SEQ));
+      const producerId = this.entries.get(r, E_PRODUCER_ID);
+      if (producerId >= 0) producerIds.add(producerId);
       ops.push({ type: 'del', key: batchKey(this.indexPrefix, this.entries.get(r, E_BASE)) });
       this.bytes -= this.entries.get(r, E_SIZE);
     }
@@ -748,7 +1023,7 @@ export class PartitionLog {
     while (this.epochs.length > 0 && this.epochs.at(-1)!.startOffset >= this.endOffset) {
       ops.push({ type: 'del', key: epochKey(this.indexPrefix, this.epochs.pop()!.epoch) });
     }
-    return { ops, seqs };
+    return { ops, seqs, producerIds };
   }
 
   /** Drops the first `count` rows; the log start offset moves past them. */
@@ -766,7 +1041,8 @@ export class PartitionLog {
     if (this.entries.length === 0) this.endOffset = Math.max(this.endOffset, this.startOffset);
     this.rebuildTimeIndex();
     this.truncateEpochsFromStart(this.startOffset, ops);
-    return { ops, seqs };
+    this.producers.dropBelow(this.startOffset);
+    return { ops, seqs, producerIds: new Set() };
   }
 
   /** The time index must be a running maximum from the first batch held, so it is rebuilt after the front moves. */
@@ -814,7 +1090,7 @@ export class PartitionLog {
       this.startOffset = baseOffset;
       this.startFromData = false;
     }
-    this.addEntry(baseOffset, e.lastOffset, e.seq, e.maxTimestamp, e.sizeBytes);
+    this.addEntry(baseOffset, e);
     return true;
   }
 
@@ -840,9 +1116,9 @@ export class PartitionLog {
     const row = this.entries.ceil(E_LAST, baseOffset);
     const orphans = row < this.entries.length ? this.removeTail(row) : { ops: [], seqs: [] };
     ops.push(...orphans.ops);
-    const size = batchSize(header);
-    this.addEntry(baseOffset, lastOffset, seq, header.maxTimestamp, size);
-    ops.push({ type: 'put', key: batchKey(this.indexPrefix, baseOffset), value: encodeBatchEntry({ seq, lastOffset, maxTimestamp: header.maxTimestamp, sizeBytes: size }) });
+    const entry: BatchEntryValue = { seq, lastOffset, maxTimestamp: header.maxTimestamp, sizeBytes: batchSize(header), ...producerFields(header) };
+    this.addEntry(baseOffset, entry);
+    ops.push({ type: 'put', key: batchKey(this.indexPrefix, baseOffset), value: encodeBatchEntry(entry) });
     if (this.observeEpoch(header.partitionLeaderEpoch, baseOffset)) ops.push({ type: 'put', key: epochKey(this.indexPrefix, header.partitionLeaderEpoch), value: encodeEpochStart(baseOffset) });
     return orphans.seqs;
   }
@@ -878,14 +1154,17 @@ export class PartitionLog {
     }
     if (dropped > 0) this.logger.warn({ batches: dropped, logEndOffset: this.endOffset }, 'recovery dropped index entries whose blobs are gone');
     if (this.entries.length === 0) this.endOffset = Math.max(this.endOffset, this.startOffset);
-    // An epoch cannot start past the end (an empty log keeps its latest epoch at its start).
-    for (let last = this.epochs.at(-1); last !== undefined && (last.startOffset > this.endOffset || (last.startOffset === this.endOffset && this.entries.length > 0)); last = this.epochs.at(-1)) {
+    // An epoch cannot start past the end. One may start at the end: a leader that took its epoch
+    // (assignEpochStartOffset) and wrote nothing yet, or an empty log.
+    for (let last = this.epochs.at(-1); last !== undefined && last.startOffset > this.endOffset; last = this.epochs.at(-1)) {
       ops.push({ type: 'del', key: epochKey(this.indexPrefix, last.epoch) });
       this.epochs.pop();
     }
     this.truncateEpochsFromStart(this.startOffset, ops);
     this.pendingEnd = this.endOffset;
     this.hw = Math.min(Math.max(this.hw, this.startOffset), this.endOffset);
+    // The producer state's snapshot is the producer fields of the index rows.
+    this.producers.rebuild(this.entries, PRODUCER_COLUMNS);
     ops.push(this.metaOp());
     return orphans;
   }

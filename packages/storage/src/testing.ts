@@ -38,8 +38,16 @@ export function openManager(dir: string, overrides: Partial<StorageConfig> = {},
   );
 }
 
+export interface BatchOptions {
+  valueBytes?: number;
+  timestamps?: number[];
+  nowMs?: number;
+  /** An idempotent producer's batch: producer id, epoch and base sequence. */
+  producer?: { id: number; epoch: number; sequence: number };
+}
+
 /** One batch of `count` records; record i has value `${label}-${i}` padded to `valueBytes`. */
-export function batchOf(label: string, count = 1, options: { valueBytes?: number; timestamps?: number[]; nowMs?: number } = {}): Buffer {
+export function batchOf(label: string, count = 1, options: BatchOptions = {}): Buffer {
   const records: RecordInput[] = [];
   for (let i = 0; i < count; i++) {
     const text = `${label}-${i}`;
@@ -47,7 +55,8 @@ export function batchOf(label: string, count = 1, options: { valueBytes?: number
     const ts = options.timestamps?.[i];
     records.push(ts === undefined ? { value } : { value, timestamp: ts });
   }
-  return encodeBatch(records, { nowMs: options.nowMs ?? 1_700_000_000_000 });
+  const producer = options.producer === undefined ? {} : { producerId: options.producer.id, producerEpoch: options.producer.epoch, baseSequence: options.producer.sequence };
+  return encodeBatch(records, { nowMs: options.nowMs ?? 1_700_000_000_000, ...producer });
 }
 
 export { newTopicId };
