@@ -14,6 +14,8 @@ import type {
   DeleteTopicsResponse,
   DescribeTopicsRequest__Output,
   DescribeTopicsResponse,
+  ElectLeadersRequest__Output,
+  ElectLeadersResponse,
   ListTopicsRequest__Output,
   ListTopicsResponse,
   MetadataRequest__Output,
@@ -88,6 +90,7 @@ export function describeTopics(ctx: BrokerContext, req: DescribeTopicsRequest__O
         high_watermark: -1,
         log_end_offset: -1,
         size_bytes: -1,
+        replica_states: [],
       };
       // Offsets and size come from this node's replica; another broker's partition has none here.
       if (!p.replicas.includes(ctx.nodeId)) return d;
@@ -95,7 +98,17 @@ export function describeTopics(ctx: BrokerContext, req: DescribeTopicsRequest__O
       const log = hosted?.current;
       if (hosted?.failure !== undefined || log?.offline === true) return { ...d, error_code: 'KAFKA_STORAGE_ERROR' };
       if (log === undefined) return { ...d, error_code: 'REPLICA_NOT_AVAILABLE' };
-      return { ...d, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, log_end_offset: log.logEndOffset, size_bytes: log.sizeBytes };
+      // The leader also knows where each follower is (as of its last fetch).
+      const leader = hosted?.leader;
+      const replicaStates =
+        leader === undefined
+          ? []
+          : p.replicas.map((id) => ({
+              broker_id: id,
+              log_end_offset: id === ctx.nodeId ? log.logEndOffset : (leader.follower(id)?.logEndOffset ?? -1),
+              in_sync: leader.isr.includes(id),
+            }));
+      return { ...d, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, log_end_offset: log.logEndOffset, size_bytes: log.sizeBytes, replica_states: replicaStates };
     });
     return {
       name: t.name,
@@ -143,6 +156,13 @@ export async function createTopics(ctx: BrokerContext, req: CreateTopicsRequest_
 
 export async function deleteTopics(ctx: BrokerContext, req: DeleteTopicsRequest__Output): Promise<DeleteTopicsResponse> {
   const { response, offset } = await ctx.controller.deleteTopics(req);
+  await settle(ctx, offset);
+  return response;
+}
+
+/** ElectLeaders: to the active controller; answered once this node's image has the outcome. */
+export async function electLeaders(ctx: BrokerContext, req: ElectLeadersRequest__Output): Promise<ElectLeadersResponse> {
+  const { response, offset } = await ctx.controller.electLeaders(req);
   await settle(ctx, offset);
   return response;
 }

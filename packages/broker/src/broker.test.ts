@@ -85,6 +85,7 @@ describe('metadata and topics', () => {
       'cleanup.policy': ['delete', true],
       'message.timestamp.type': ['CreateTime', true],
       'min.insync.replicas': ['1', true],
+      'unclean.leader.election.enable': ['false', true],
     });
 
     const altered = await call(client, 'alterConfigs', { topic: 'described', set: { 'retention.bytes': '1000000', 'retention.ms': '' }, delete: [], validate_only: false });

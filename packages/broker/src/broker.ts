@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { DataDirError, QuorumController, RaftMetadataLog, SYSTEM_CLOCK, formatDataDir, newClusterId, readMetaProperties } from '@samsa/controller';
+import { DataDirError, QuorumController, followerThrottleBytesPerSec, RaftMetadataLog, SYSTEM_CLOCK, formatDataDir, newClusterId, readMetaProperties } from '@samsa/controller';
 import type { MetadataLog } from '@samsa/controller';
 import { LogManager } from '@samsa/storage';
 import { GRPC_CHANNEL_OPTIONS, SamsaError } from '@samsa/protocol';
@@ -37,11 +37,16 @@ import { waitForIndex } from './metadata-view.js';
 import type { MetadataView } from './metadata-view.js';
 import { PartitionRegistry } from './partitions.js';
 import { Reconciler } from './reconciler.js';
+import { ProducerIdManager } from './producer-ids.js';
+import { ReplicaManager } from './replica-manager.js';
+import { createReplicaHandlers, replicaServiceDefinition } from './replica-service.js';
 import { createHandlers, serviceDefinition } from './service.js';
 import { discoverClusterId } from './quorum-join.js';
 import { parseVoters } from './voters.js';
 import type { Voter } from './voters.js';
 
+/** How long a graceful stop waits for the controller to move this broker's leaderships away. */
+export const CONTROLLED_SHUTDOWN_MS = 10_000;
 /** How long stop() lets calls in progress finish before it cancels them. */
 export const SHUTDOWN_GRACE_MS = 5000;
 /**
@@ -319,13 +324,28 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
         return reconciler!;
       },
       registry,
+      get producerIds(): ProducerIdManager {
+        return producerIds!;
+      },
       stopSignal: stopController.signal,
       track(work: Promise<unknown>) {
         inflight.add(work);
         void work.finally(() => inflight.delete(work));
       },
     } satisfies BrokerContext;
-    if (isBroker) server.addService(serviceDefinition(), createHandlers(ctx, ready));
+    let replicaManager: ReplicaManager | undefined;
+    let producerIds: ProducerIdManager | undefined;
+    if (isBroker) {
+      server.addService(serviceDefinition(), createHandlers(ctx, ready));
+      server.addService(
+        replicaServiceDefinition(),
+        createReplicaHandlers({
+          ctx,
+          ready,
+          onFollowerFetch: (hosted, replicaId, fetchOffset, logStartOffset) => replicaManager?.onFollowerFetch(hosted, replicaId, fetchOffset, logStartOffset),
+        }),
+      );
+    }
 
     let port: number;
     try {
@@ -358,6 +378,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       });
       lifecycle = lc;
       cleanups.push(async () => lc.stop());
+      producerIds = new ProducerIdManager({ nodeId: cfg.nodeId, brokerEpoch: () => lc.brokerEpoch, channel: client, logger: log.child({ component: 'producer-ids' }), signal: stopController.signal });
       const registration = await lc.register(dirClusterId, stopController.signal);
       // A controller that is not (yet) a voter of its own log, such as a node joining the quorum,
       // gets no entries from it until the active controller adds it: its broker role follows the
@@ -381,7 +402,20 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       const view = metadata!;
       // The image must have this registration before the reconciler trusts it with the disk.
       await waitForIndex(view, registration.brokerEpoch, stopController.signal);
-      const r = new Reconciler({ nodeId: cfg.nodeId, metadata: view, logManager: logManager!, registry, maxMessageBytes: cfg.maxMessageBytes, logger: log });
+      const rm = new ReplicaManager({
+        nodeId: cfg.nodeId,
+        logger: log,
+        registry,
+        image: () => view.image,
+        brokerEpoch: () => lc.brokerEpoch,
+        channel: client,
+        replicaLagTimeMaxMs: cfg.replicaLagTimeMaxMs,
+        throttleBytesPerSec: () => followerThrottleBytesPerSec(view.image, cfg.nodeId),
+      });
+      replicaManager = rm;
+      cleanups.push(() => rm.stop());
+      rm.start();
+      const r = new Reconciler({ nodeId: cfg.nodeId, metadata: view, logManager: logManager!, registry, maxMessageBytes: cfg.maxMessageBytes, logger: log, replicas: rm });
       reconciler = r;
       cleanups.push(() => r.stop());
       await r.start();
@@ -412,6 +446,9 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
             log.error({ err, step: what }, 'stop step failed');
           }
         };
+        // Controlled shutdown first, while everything still serves: leaderships move to other
+        // in-sync replicas (producers follow them) before this broker stops answering.
+        if (graceful) await step('controlled shutdown', async () => void (await lifecycle?.controlledShutdown(CONTROLLED_SHUTDOWN_MS)));
         stopController.abort(); // long polls answer, streams end
         // This node stops deciding first, so that it does not fence its own broker while it stops.
         await step('controller', () => quorumController?.stop());
@@ -425,6 +462,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
         await step('server', () => (graceful ? shutdown(server, log) : server.forceShutdown()));
         await step('in-flight appends', async () => void (await Promise.allSettled([...inflight])));
         await step('reconciler', () => reconciler?.stop());
+        await step('replication', () => replicaManager?.stop());
         await step('controller client', () => channel?.close());
         await step('storage', () => logManager?.close());
         await step('metadata log', () => metadataLog?.close());

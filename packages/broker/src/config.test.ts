@@ -23,6 +23,7 @@ describe('broker config', () => {
       defaultPartitions: 1,
       defaultReplicationFactor: 1,
       retentionCheckIntervalMs: 30000,
+      replicaLagTimeMaxMs: 10000,
       logLevel: 'info',
     });
     expect(Object.isFrozen(DEFAULTS)).toBe(true);

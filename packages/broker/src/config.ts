@@ -54,6 +54,8 @@ export interface BrokerConfig {
   defaultPartitions: number;
   defaultReplicationFactor: number;
   retentionCheckIntervalMs: number;
+  /** replica.lag.time.max.ms: a follower not caught up this long leaves the ISR. */
+  replicaLagTimeMaxMs: number;
   logLevel: string;
   /** The cluster this node belongs to: formats a fresh data directory, refuses another cluster's. Default: a new id for a fresh directory. */
   clusterId?: string;
@@ -75,6 +77,7 @@ export const DEFAULTS: Readonly<BrokerConfig> = Object.freeze({
   defaultPartitions: 1,
   defaultReplicationFactor: 1,
   retentionCheckIntervalMs: 30_000,
+  replicaLagTimeMaxMs: 10_000,
   logLevel: 'info',
 });
 
@@ -112,6 +115,7 @@ export const BROKER_CONFIG_KEYS: ReadonlyArray<BrokerConfigKey> = Object.freeze(
   key('defaultPartitions', 'num.partitions', 'Partitions of a topic created without a count (default 1).'),
   key('defaultReplicationFactor', 'default.replication.factor', 'Replication factor of a topic created without one (default 1).'),
   key('retentionCheckIntervalMs', 'log.retention.check.interval.ms', 'Period of the retention pass, in ms; 0 disables it (default 30000).'),
+  key('replicaLagTimeMaxMs', 'replica.lag.time.max.ms', 'A follower not caught up with its leader this long leaves the ISR, in ms (default 10000).'),
   key('logLevel', 'log.level', 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).'),
   key('clusterId', 'cluster.id', 'Cluster id a fresh data directory is formatted with; a directory of another cluster is refused (default: a new id).'),
 ]);
@@ -133,6 +137,9 @@ export const LOG_LEVELS: readonly string[] = Object.freeze(['fatal', 'error', 'w
 export const MESSAGE_OVERHEAD_BYTES = 1 * MiB;
 export const FETCH_WAIT_MS_MAX_MAX = 10 * 60_000;
 export const RETENTION_CHECK_INTERVAL_MS_MIN = 10;
+/** replica.lag.time.max.ms bounds: tests use short lags; an hour is past any sensible setting. */
+export const REPLICA_LAG_TIME_MS_MIN = 100;
+export const REPLICA_LAG_TIME_MS_MAX = 3_600_000;
 export const RETENTION_CHECK_INTERVAL_MS_MAX = 24 * 60 * 60_000;
 /** The smallest useful batch limit: a batch header (61 bytes) and one small record. */
 export const MAX_MESSAGE_BYTES_MIN = 64;
@@ -254,6 +261,7 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
     defaultPartitions: integer('defaultPartitions', c.defaultPartitions, 1, TOPIC_PARTITIONS_MAX),
     defaultReplicationFactor: integer('defaultReplicationFactor', c.defaultReplicationFactor, 1, 32),
     retentionCheckIntervalMs,
+    replicaLagTimeMaxMs: integer('replicaLagTimeMaxMs', c.replicaLagTimeMaxMs, REPLICA_LAG_TIME_MS_MIN, REPLICA_LAG_TIME_MS_MAX),
     logLevel: c.logLevel,
   };
   if (advertisedAddress !== undefined) config.advertisedAddress = advertisedAddress;

@@ -9,7 +9,9 @@ import { SamsaError } from '@samsa/protocol';
 import type { BrokerConfig } from './config.js';
 import type { ControllerGateway } from './controller-gateway.js';
 import type { MetadataView } from './metadata-view.js';
+import type { LeaderState } from './leader-state.js';
 import type { HostedPartition, PartitionRegistry } from './partitions.js';
+import type { ProducerIdManager } from './producer-ids.js';
 import type { Reconciler } from './reconciler.js';
 
 export interface BrokerContext {
@@ -24,6 +26,8 @@ export interface BrokerContext {
   readonly lease: WriteLease;
   readonly reconciler: Reconciler;
   readonly registry: PartitionRegistry;
+  /** Producer ids for InitProducerId, from the controller's blocks. */
+  readonly producerIds: ProducerIdManager;
   /** Aborted when the broker starts to stop: long polls and streams end. */
   readonly stopSignal: AbortSignal;
   /** Keeps `work` (which outlives its call) in the set that stop() waits for. */
@@ -39,6 +43,7 @@ export interface LeaderPartition {
   readonly state: PartitionState;
   readonly hosted: HostedPartition;
   readonly partitionLog: PartitionLog;
+  readonly leader: LeaderState;
 }
 
 /** Leader and epoch of a partition, for the fields of an error response. */
@@ -77,7 +82,12 @@ export function resolveLeader(ctx: BrokerContext, image: MetadataImage, topicNam
     throw new SamsaError('LEADER_NOT_AVAILABLE', `the log of ${topicName}-${partition} is not open yet`, { details });
   }
   if (partitionLog.offline) throw new SamsaError('KAFKA_STORAGE_ERROR', `${topicName}-${partition} is offline after a storage error`, { details });
-  return { topic, state, hosted, partitionLog };
+  const leader = hosted.leader;
+  // The image names this broker, but it has not taken the epoch over yet (its start is being recorded).
+  if (leader === undefined || leader.leaderEpoch !== state.leaderEpoch) {
+    throw new SamsaError('LEADER_NOT_AVAILABLE', `broker ${ctx.nodeId} is taking over the leadership of ${topicName}-${partition} (epoch ${state.leaderEpoch})`, { details });
+  }
+  return { topic, state, hosted, partitionLog, leader };
 }
 
 /** leader_id / leader_epoch for a response: from the error's details, else from the image. */

@@ -28,10 +28,12 @@ import type {
   DeleteTopicsRequest,
   DescribeQuorumRequest,
   DescribeQuorumResponse__Output,
+  ElectLeadersRequest,
   ErrorCodeName,
   ForwardedAlterConfigsResponse__Output,
   ForwardedCreateTopicsResponse__Output,
   ForwardedDeleteTopicsResponse__Output,
+  ForwardedElectLeadersResponse__Output,
   RegisterBrokerRequest,
   RegisterBrokerResponse__Output,
   RemoveVoterRequest,
@@ -52,6 +54,7 @@ export interface ControllerUnaryTypes {
   CreateTopics: [CreateTopicsRequest, ForwardedCreateTopicsResponse__Output];
   DeleteTopics: [DeleteTopicsRequest, ForwardedDeleteTopicsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, ForwardedAlterConfigsResponse__Output];
+  ElectLeaders: [ElectLeadersRequest, ForwardedElectLeadersResponse__Output];
   DescribeQuorum: [DescribeQuorumRequest, DescribeQuorumResponse__Output];
   AddVoter: [AddVoterRequest, AddVoterResponse__Output];
   RemoveVoter: [RemoveVoterRequest, RemoveVoterResponse__Output];

@@ -15,6 +15,8 @@ import type {
   CreateTopicsResponse,
   DeleteTopicsRequest__Output,
   DeleteTopicsResponse,
+  ElectLeadersRequest__Output,
+  ElectLeadersResponse,
 } from '@samsa/protocol';
 import type { ControllerChannel } from './controller-client.js';
 import { errorFields } from './errors.js';
@@ -53,15 +55,42 @@ export async function deleteTopicsOn(controller: QuorumController, req: DeleteTo
 /** A per-topic failure (unknown topic, bad config) is the answer; NOT_CONTROLLER and the like are thrown. */
 export async function alterConfigsOn(controller: QuorumController, req: AlterConfigsRequest__Output): Promise<AdminResult<AlterConfigsResponse>> {
   controller.requireActive();
+  const resource = { topic: req.topic, broker: req.broker };
   try {
-    const offset = await controller.alterConfigs(req.topic, { set: req.set, delete: req.delete }, { validateOnly: req.validate_only });
-    return { offset, response: { topic: req.topic, error_code: 'NONE', error_message: '' } };
+    let offset: number;
+    if (req.broker !== '') {
+      if (req.topic !== '') throw new SamsaError('INVALID_REQUEST', 'alter the configs of a topic or of a broker, not both');
+      if (!/^\d{1,10}$/.test(req.broker) || Number(req.broker) > 0x7fffffff) throw new SamsaError('INVALID_REQUEST', `broker ${JSON.stringify(req.broker)} is not a broker id`);
+      offset = await controller.alterBrokerConfigs(Number(req.broker), { set: req.set, delete: req.delete }, { validateOnly: req.validate_only });
+    } else {
+      offset = await controller.alterConfigs(req.topic, { set: req.set, delete: req.delete }, { validateOnly: req.validate_only });
+    }
+    return { offset, response: { ...resource, error_code: 'NONE', error_message: '' } };
   } catch (err) {
-    if (err instanceof SamsaError && (err.code === 'UNKNOWN_TOPIC_OR_PARTITION' || err.code === 'INVALID_CONFIG' || err.code === 'INVALID_REQUEST')) {
-      return { offset: controller.image.appliedIndex, response: { topic: req.topic, ...errorFields(err) } };
+    if (err instanceof SamsaError && (err.code === 'UNKNOWN_TOPIC_OR_PARTITION' || err.code === 'INVALID_CONFIG' || err.code === 'INVALID_REQUEST' || err.code === 'BROKER_ID_NOT_REGISTERED')) {
+      return { offset: controller.image.appliedIndex, response: { ...resource, ...errorFields(err) } };
     }
     throw err;
   }
+}
+
+/** ElectLeaders on the local active controller: a partition's failure is in its result. */
+export async function electLeadersOn(controller: QuorumController, req: ElectLeadersRequest__Output): Promise<AdminResult<ElectLeadersResponse>> {
+  const type = req.election_type === 'UNCLEAN' ? 'UNCLEAN' : 'PREFERRED';
+  const targets = req.topics.length === 0 ? undefined : req.topics.map((t) => ({ topic: t.topic, ...(t.partitions.length > 0 ? { partitions: t.partitions } : {}) }));
+  const { outcomes, index } = await controller.electLeaders(type, targets);
+  return {
+    offset: index,
+    response: {
+      results: outcomes.map((o) => ({
+        topic: o.topic,
+        partition: o.partition,
+        ...(o.error === undefined ? { error_code: 'NONE' as const, error_message: '' } : errorFields(o.error)),
+        leader_id: o.state?.leaderId ?? -1,
+        leader_epoch: o.state?.leaderEpoch ?? -1,
+      })),
+    },
+  };
 }
 
 export interface ControllerGatewayOptions {
@@ -110,11 +139,18 @@ export class ControllerGateway {
     return { response: r.response ?? { results: [] }, offset: int64ToNumber(r.metadata_offset, 'metadata_offset') };
   }
 
+  async electLeaders(req: ElectLeadersRequest__Output): Promise<AdminResult<ElectLeadersResponse>> {
+    const local = this.localActive();
+    if (local !== undefined) return electLeadersOn(local, req);
+    const r = await this.channel().unary('ElectLeaders', req, { signal: this.o.signal, timeoutMs: 30_000 });
+    return { response: r.response ?? { results: [] }, offset: int64ToNumber(r.metadata_offset, 'metadata_offset') };
+  }
+
   async alterConfigs(req: AlterConfigsRequest__Output): Promise<AdminResult<AlterConfigsResponse>> {
     const local = this.localActive();
     if (local !== undefined) return alterConfigsOn(local, req);
     const r = await this.channel().unary('AlterConfigs', req, { signal: this.o.signal });
-    return { response: r.response ?? { topic: req.topic, error_code: 'UNKNOWN_SERVER_ERROR', error_message: 'empty forwarded response' }, offset: int64ToNumber(r.metadata_offset, 'metadata_offset') };
+    return { response: r.response ?? { topic: req.topic, broker: req.broker, error_code: 'UNKNOWN_SERVER_ERROR', error_message: 'empty forwarded response' }, offset: int64ToNumber(r.metadata_offset, 'metadata_offset') };
   }
 }
 

@@ -31,7 +31,7 @@ import type {
   WatchMetadataResponse,
 } from '@samsa/protocol';
 import { formatHostPort, parseHostPort } from './address.js';
-import { alterConfigsOn, createTopicsOn, deleteTopicsOn } from './controller-gateway.js';
+import { alterConfigsOn, createTopicsOn, deleteTopicsOn, electLeadersOn } from './controller-gateway.js';
 import { ERROR_CODE_METADATA_KEY, callError } from './errors.js';
 import { isMalformed, malformedReason, tolerantDefinition } from './service.js';
 import type { MetadataView } from './metadata-view.js';
@@ -181,6 +181,7 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
             incarnationId: request.incarnation_id,
             brokerEpoch: int64ToNumber(request.broker_epoch, 'broker_epoch'),
             appliedOffset: int64ToNumber(request.applied_offset, 'applied_offset'),
+            wantShutDown: request.want_shut_down,
           });
           if (closed) return;
           await send(call, {
@@ -189,6 +190,7 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
             fenced: answer.fenced,
             controller_id: answer.controllerId,
             metadata_offset: answer.metadataOffset,
+            should_shut_down: answer.shouldShutDown,
           }, scope.signal);
         } catch (err) {
           fail(err);
@@ -282,6 +284,10 @@ export function createControllerHandlers(ctx: ControllerServiceContext): Control
     }),
     AlterConfigs: unary('AlterConfigs', async (req) => {
       const r = await alterConfigsOn(requireController(ctx).controller, req);
+      return { response: r.response, metadata_offset: r.offset };
+    }),
+    ElectLeaders: unary('ElectLeaders', async (req) => {
+      const r = await electLeadersOn(requireController(ctx).controller, req);
       return { response: r.response, metadata_offset: r.offset };
     }),
     DescribeQuorum: unary('DescribeQuorum', (): DescribeQuorumResponse => {

@@ -34,7 +34,7 @@ class FakeStream implements HeartbeatStream {
     this.closed = true;
   }
   answer(r: Partial<BrokerHeartbeatResponse__Output> = {}): void {
-    this.handlers.onResponse({ error_code: 'NONE', error_message: '', fenced: false, controller_id: 100, metadata_offset: '0', ...r });
+    this.handlers.onResponse({ error_code: 'NONE', error_message: '', fenced: false, controller_id: 100, metadata_offset: '0', should_shut_down: false, ...r });
   }
   fail(error: SamsaError): void {
     this.handlers.onClose(error);
@@ -128,7 +128,7 @@ describe('BrokerLifecycle', () => {
 
   it('heartbeats at once and every interval with the applied offset', async () => {
     const { clock, channel, view } = await registered();
-    expect(channel.stream.sent).toEqual([{ broker_id: 7, incarnation_id: 'inc', broker_epoch: 4, applied_offset: 4 }]);
+    expect(channel.stream.sent).toEqual([{ broker_id: 7, incarnation_id: 'inc', broker_epoch: 4, applied_offset: 4, want_shut_down: false }]);
     channel.stream.answer({ fenced: true });
     view.applyTo(6);
     await clock.advance(500);

@@ -67,6 +67,9 @@ export class BrokerLifecycle {
   /** pauseHeartbeats() was called (tests of a paused broker). */
   private paused = false;
   private readonly waiters = new Set<() => void>();
+  /** Controlled shutdown asked for, and the metadata offset at which the controller said it is done. */
+  private wantShutDown = false;
+  private shutDownOffset: number | undefined;
   private readonly controllerListeners = new Set<(id: number) => void>();
 
   constructor(options: BrokerLifecycleOptions) {
@@ -170,6 +173,39 @@ export class BrokerLifecycle {
     });
   }
 
+  /**
+   * Controlled shutdown: asks the active controller (in the heartbeats) to move this broker's
+   * leaderships away and take it out of the ISRs, and resolves once it said that is done and this
+   * broker's image has the change, or after `timeoutMs` (then the broker stops anyway; its
+   * partitions fail over as after a crash). Returns whether it completed.
+   */
+  async controlledShutdown(timeoutMs: number): Promise<boolean> {
+    if (this.stopped || this.epoch < 0 || this.view === undefined || this.fencedByController) return false;
+    this.wantShutDown = true;
+    this.log.info({ timeoutMs }, 'controlled shutdown: asking the controller to move leaderships away');
+    this.send();
+    const done = (): boolean => this.shutDownOffset !== undefined && this.view !== undefined && this.view.image.appliedIndex >= this.shutDownOffset;
+    const completed = await new Promise<boolean>((resolve) => {
+      if (done()) return resolve(true);
+      const check = (): void => {
+        if (done()) finish(true);
+        // No controller answering (no stream, heartbeats unanswered for two intervals, the lease
+        // lapsed) or fenced already: nothing will move, stop without waiting longer.
+        else if (this.stopped || !this.canAcceptWrites() || this.stream === undefined || this.o.clock.now() - (this.sentAtMs[0] ?? Infinity) > 2 * this.o.heartbeatIntervalMs) finish(false);
+      };
+      const timer = this.o.clock.setTimeout(() => finish(false), timeoutMs);
+      const finish = (ok: boolean): void => {
+        this.o.clock.clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(ok);
+      };
+      this.waiters.add(check);
+    });
+    if (completed) this.log.info({ metadataOffset: this.shutDownOffset }, 'controlled shutdown: leaderships moved');
+    else this.log.warn({ timeoutMs }, 'controlled shutdown did not complete in time; stopping anyway');
+    return completed;
+  }
+
   /** Stops heartbeating; the controller sees the stream close (and fences after its grace). Safe twice. */
   stop(): void {
     if (this.stopped) return;
@@ -209,6 +245,7 @@ export class BrokerLifecycle {
         this.send();
       }
     }
+    if (this.wantShutDown) this.notify(); // a controlled shutdown re-checks its wait each tick
     if (this.leaseWasValid && !this.canAcceptWrites()) {
       this.leaseWasValid = false;
       this.log.warn({ leaseUntil: this.leaseUntilMs, fenced: this.fencedByController }, 'write lease lapsed: not accepting writes until the controller answers again');
@@ -232,7 +269,7 @@ export class BrokerLifecycle {
     const stream = this.stream;
     if (stream === undefined || this.paused) return;
     this.sentAtMs.push(this.o.clock.now());
-    stream.send({ broker_id: this.o.nodeId, incarnation_id: this.incarnationId, broker_epoch: this.epoch, applied_offset: this.view?.image.appliedIndex ?? 0 });
+    stream.send({ broker_id: this.o.nodeId, incarnation_id: this.incarnationId, broker_epoch: this.epoch, applied_offset: this.view?.image.appliedIndex ?? 0, want_shut_down: this.wantShutDown });
   }
 
   private closed(stream: HeartbeatStream, error: SamsaError | undefined): void {
@@ -275,6 +312,7 @@ export class BrokerLifecycle {
       this.pendingLease = { untilMs: sentAtMs + this.o.sessionTimeoutMs, offset: int64ToNumber(r.metadata_offset, 'metadata_offset') };
       this.promote();
     }
+    if (this.wantShutDown && r.should_shut_down) this.shutDownOffset ??= int64ToNumber(r.metadata_offset, 'metadata_offset');
     this.notify();
   }
 

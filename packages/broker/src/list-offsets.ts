@@ -28,10 +28,15 @@ export async function listOffsets(ctx: BrokerContext, req: ListOffsetsRequest__O
 
 async function listPartition(ctx: BrokerContext, image: MetadataImage, topicName: string, partition: number, timestamp: number): Promise<ListOffsetsPartitionResponse> {
   try {
-    const { state, partitionLog: log } = resolveLeader(ctx, image, topicName, partition, -1);
+    const { state, partitionLog: log, leader } = resolveLeader(ctx, image, topicName, partition, -1);
     const ok = { partition, error_code: 'NONE' as const, error_message: '', leader_id: state.leaderId, leader_epoch: state.leaderEpoch };
-    if (timestamp === ListOffsetsTimestamp.LATEST) return { ...ok, offset: log.highWatermark, timestamp: -1 };
     if (timestamp === ListOffsetsTimestamp.EARLIEST) return { ...ok, offset: log.logStartOffset, timestamp: -1 };
+    // A new leader's high watermark lags until its followers fetch: answering it would send a
+    // consumer back in time (Kafka's KIP-207).
+    if (log.highWatermark < leader.epochStartOffset) {
+      throw new SamsaError('OFFSET_NOT_AVAILABLE', `the high watermark ${log.highWatermark} of the new leader has not caught up with the start of its epoch ${leader.epochStartOffset} yet`, { details: { leaderId: state.leaderId, leaderEpoch: state.leaderEpoch } });
+    }
+    if (timestamp === ListOffsetsTimestamp.LATEST) return { ...ok, offset: log.highWatermark, timestamp: -1 };
     const found = timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP ? await log.maxTimestamp() : await log.offsetForTimestamp(timestamp);
     if (found === undefined || found.offset >= log.highWatermark) return { ...ok, offset: -1, timestamp: -1 };
     return { ...ok, offset: found.offset, timestamp: found.timestamp };

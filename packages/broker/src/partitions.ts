@@ -3,8 +3,14 @@
 import type { Logger } from 'pino';
 import type { PartitionState } from '@samsa/controller';
 import type { PartitionLog } from '@samsa/storage';
-import { isSamsaError } from '@samsa/protocol';
-import type { SamsaError } from '@samsa/protocol';
+import { SamsaError, isSamsaError } from '@samsa/protocol';
+import type { LeaderState } from './leader-state.js';
+
+interface AckWaiter {
+  readonly offset: number;
+  readonly timer: NodeJS.Timeout;
+  settle(err: SamsaError | undefined): void;
+}
 
 export const partitionKey = (topicIdString: string, partition: number): string => `${topicIdString}:${partition}`;
 
@@ -24,6 +30,9 @@ export class HostedPartition {
   private generationCount = 0;
   private readonly listeners = new Set<() => void>();
   private offAppend: (() => void) | undefined;
+  private leaderState: LeaderState | undefined;
+  /** acks=all requests waiting for the high watermark, in offset order. */
+  private readonly ackWaiters: AckWaiter[] = [];
 
   constructor(nodeId: number, topicId: Buffer, topicIdString: string, partition: number, state: PartitionState, logger: Logger) {
     this.nodeId = nodeId;
@@ -52,6 +61,7 @@ export class HostedPartition {
     // before any fetch woken here, or the producer's response, can look at it.
     this.offAppend = partitionLog.onAppend(() => {
       this.advanceHighWatermark();
+      this.completeAckWaiters();
       this.signal();
     });
     this.advanceHighWatermark();
@@ -60,6 +70,8 @@ export class HostedPartition {
 
   detach(): PartitionLog | undefined {
     const detached = this.partitionLog;
+    this.leaderState = undefined;
+    this.failAckWaiters(new SamsaError('NOT_LEADER_OR_FOLLOWER', 'the partition is no longer hosted here'));
     this.offAppend?.();
     this.offAppend = undefined;
     this.partitionLog = undefined;
@@ -68,22 +80,78 @@ export class HostedPartition {
   }
 
   /**
-   * The high watermark is the smallest log end offset in the ISR. While this leader is the ISR's
-   * only member (every partition of a cluster of one), that is its own log end offset. With
-   * followers (next issue), their fetches move it instead.
+   * The high watermark is the smallest log end offset in the (maximal) ISR, as the leader state
+   * computes it from the followers' fetches; it only moves forward, and only on the leader (a
+   * follower takes its leader's). Waiting acks=all requests complete as it passes them.
    */
   advanceHighWatermark(): void {
     const log = this.partitionLog;
-    if (log === undefined || log.offline) return;
-    const { leaderId, isr } = this.state;
-    if (leaderId !== this.nodeId || isr.length !== 1 || isr[0] !== this.nodeId) return;
-    if (log.highWatermark >= log.logEndOffset) return;
+    const leader = this.leaderState;
+    if (log === undefined || log.offline || leader === undefined) return;
+    const hw = leader.highWatermark(log.logEndOffset, log.highWatermark);
+    if (hw <= log.highWatermark) return;
     try {
-      log.setHighWatermark(log.logEndOffset);
+      log.setHighWatermark(hw); // fires onAppend: waiters and fetches wake there
     } catch (err) {
       // Deleted or gone offline since the check: nothing left to advance.
       if (!isSamsaError(err)) throw err;
     }
+  }
+
+  /** This broker's leadership of the partition, once it has taken it over (epoch start recorded). */
+  get leader(): LeaderState | undefined {
+    return this.leaderState;
+  }
+
+  /** Takes over (a LeaderState) or gives up (undefined) leadership; waiters of a lost leadership fail. */
+  setLeader(leader: LeaderState | undefined, reason?: SamsaError): void {
+    this.leaderState = leader;
+    if (leader === undefined) this.failAckWaiters(reason ?? new SamsaError('NOT_LEADER_OR_FOLLOWER', 'this broker no longer leads the partition'));
+    this.advanceHighWatermark();
+    this.signal();
+  }
+
+  /**
+   * Resolves once the high watermark reaches `offset` (acks=all: the offset after the batch);
+   * rejects with REQUEST_TIMED_OUT after `timeoutMs`, with NOT_LEADER_OR_FOLLOWER when this broker
+   * stops leading, or when `signal` aborts. Waiters are kept in offset order, so each advance
+   * completes a prefix of them.
+   */
+  waitForHighWatermark(offset: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const log = this.partitionLog;
+    if (log !== undefined && log.highWatermark >= offset) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: AckWaiter = {
+        offset,
+        settle: (err) => {
+          clearTimeout(waiter.timer);
+          signal.removeEventListener('abort', onAbort);
+          const i = this.ackWaiters.indexOf(waiter);
+          if (i >= 0) this.ackWaiters.splice(i, 1);
+          if (err === undefined) resolve();
+          else reject(err);
+        },
+        timer: setTimeout(() => waiter.settle(new SamsaError('REQUEST_TIMED_OUT', `the in-sync replicas did not all have the records within ${timeoutMs} ms; they were written on the leader and may still become visible`)), timeoutMs),
+      };
+      const onAbort = (): void => waiter.settle(new SamsaError('BROKER_NOT_AVAILABLE', 'the call ended (cancelled, or the broker is stopping) before the in-sync replicas had the records; they were written on the leader and may still become visible'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Appends complete in offset order, so this is almost always a push.
+      let at = this.ackWaiters.length;
+      while (at > 0 && this.ackWaiters[at - 1]!.offset > offset) at--;
+      this.ackWaiters.splice(at, 0, waiter);
+    });
+  }
+
+  private completeAckWaiters(): void {
+    const hw = this.partitionLog?.highWatermark ?? -1;
+    let n = 0;
+    while (n < this.ackWaiters.length && this.ackWaiters[n]!.offset <= hw) n++;
+    if (n === 0) return;
+    for (const w of this.ackWaiters.slice(0, n)) w.settle(undefined);
+  }
+
+  private failAckWaiters(err: SamsaError): void {
+    for (const w of [...this.ackWaiters]) w.settle(err);
   }
 
   /** Wakes everything waiting on this partition. */

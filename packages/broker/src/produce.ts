@@ -22,29 +22,45 @@ function validateRequest(ctx: BrokerContext, req: ProduceRequest__Output): void 
   checkNoDuplicates(req.topics, 'produce');
 }
 
-export async function produce(ctx: BrokerContext, req: ProduceRequest__Output): Promise<ProduceResponse> {
+/** acks=all waits this long for the in-sync replicas when the request names no timeout. */
+export const PRODUCE_TIMEOUT_MS_DEFAULT = 30_000;
+/** ... and never longer than this. */
+export const PRODUCE_TIMEOUT_MS_MAX = 300_000;
+
+export async function produce(ctx: BrokerContext, req: ProduceRequest__Output, signal: AbortSignal): Promise<ProduceResponse> {
   validateRequest(ctx, req);
+  if (req.timeout_ms < 0) throw new SamsaError('INVALID_REQUEST', `timeout_ms must not be negative, got ${req.timeout_ms}`);
+  const timeoutMs = req.timeout_ms === 0 ? PRODUCE_TIMEOUT_MS_DEFAULT : Math.min(req.timeout_ms, PRODUCE_TIMEOUT_MS_MAX);
   const image = ctx.metadata.image;
   const topics = await Promise.all(
     req.topics.map(async (t) => ({
       name: t.name,
-      partitions: await Promise.all(t.partitions.map((p) => producePartition(ctx, image, t.name, p, req.acks))),
+      partitions: await Promise.all(t.partitions.map((p) => producePartition(ctx, image, t.name, p, req.acks, timeoutMs, signal))),
     })),
   );
   return { topics };
 }
 
-async function producePartition(ctx: BrokerContext, image: MetadataImage, topicName: string, data: ProducePartitionData__Output, acks: number): Promise<ProducePartitionResponse> {
+async function producePartition(
+  ctx: BrokerContext,
+  image: MetadataImage,
+  topicName: string,
+  data: ProducePartitionData__Output,
+  acks: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<ProducePartitionResponse> {
   try {
-    const { topic, state, hosted, partitionLog } = resolveLeader(ctx, image, topicName, data.partition, data.current_leader_epoch);
+    const { topic, state, hosted, partitionLog, leader: leadership } = resolveLeader(ctx, image, topicName, data.partition, data.current_leader_epoch);
     // A broker the controller has not answered for a session timeout may have been replaced:
     // it acknowledges nothing until it hears back (and its image has caught up).
     if (!ctx.lease.canAcceptWrites()) {
       throw new SamsaError('NOT_LEADER_OR_FOLLOWER', `broker ${ctx.nodeId} is fenced or out of touch with the controller; it takes no writes`, { details: { leaderId: -1, leaderEpoch: state.leaderEpoch } });
     }
     const settings = topicSettings(topic, ctx.config.maxMessageBytes);
-    if (acks === -1 && state.isr.length < settings.minInsyncReplicas) {
-      throw new SamsaError('NOT_ENOUGH_REPLICAS', `${state.isr.length} in-sync replica(s), min.insync.replicas is ${settings.minInsyncReplicas}; nothing was written`);
+    // Checked before the append, over the committed ISR: nothing is written when it is too small.
+    if (acks === -1 && leadership.isr.length < settings.minInsyncReplicas) {
+      throw new SamsaError('NOT_ENOUGH_REPLICAS', `${leadership.isr.length} in-sync replica(s) [${leadership.isr.join(',')}], min.insync.replicas is ${settings.minInsyncReplicas}; nothing was written`);
     }
     // One pass over headers and CRCs; nothing is written for a partition whose data fails.
     const batches = validateBatches(data.records, { maxBatchBytes: settings.maxMessageBytes, producerBatch: true }).map((b) => b.bytes);
@@ -55,10 +71,10 @@ async function producePartition(ctx: BrokerContext, image: MetadataImage, topicN
       ctx.track(append.catch((err: unknown) => hosted.log.warn({ err }, 'acks=0 append failed')));
       return { partition: data.partition, error_code: 'NONE', base_offset: -1, log_append_time_ms: -1, log_start_offset: -1, ...leader };
     }
-    // acks=1 and acks=all complete here: while this leader is the only in-sync replica, the high
-    // watermark moved with the commit (HostedPartition.advanceHighWatermark).
     const result = await append;
-    hosted.advanceHighWatermark(); // a no-op when the commit already moved it
+    // acks=all completes once the high watermark passes the batch: every member of the ISR has it.
+    // A retried duplicate waits the same way (its original may not be replicated yet).
+    if (acks === -1) await hosted.waitForHighWatermark(result.lastOffset + 1, timeoutMs, signal);
     return {
       partition: data.partition,
       error_code: 'NONE',

@@ -8,6 +8,8 @@ import { LogManager } from '@samsa/storage';
 import { encodeBatch, newTopicId } from '@samsa/protocol';
 import { PartitionRegistry } from './partitions.js';
 import { Reconciler } from './reconciler.js';
+import { ReplicaManager } from './replica-manager.js';
+import type { ControllerChannel } from './controller-client.js';
 import { silentLogger, tempDir } from './testing.js';
 
 const logger = silentLogger();
@@ -25,13 +27,17 @@ async function open() {
   const logManager = await LogManager.open({ dataDir: dir.path, retentionCheckIntervalMs: 0 }, { logger });
   const frontend = new ControllerFrontend(metadataLog, { logger });
   const registry = new PartitionRegistry();
-  const reconciler = new Reconciler({ nodeId: 1, metadata: metadataLog, logManager, registry, maxMessageBytes: 1_048_576, logger });
+  // A cluster of one: the broker leads every partition alone, so no ISR change ever goes out.
+  const channel = { unary: () => Promise.reject(new Error('no controller calls expected')) } as unknown as ControllerChannel;
+  const replicas = new ReplicaManager({ nodeId: 1, logger, registry, image: () => metadataLog.image, brokerEpoch: () => 1, channel, replicaLagTimeMaxMs: 10_000, throttleBytesPerSec: () => 0 });
+  const reconciler = new Reconciler({ nodeId: 1, metadata: metadataLog, logManager, registry, maxMessageBytes: 1_048_576, logger, replicas });
   const incarnationId = `i-${Math.random()}`;
   await frontend.registerBroker({ brokerId: 1, incarnationId, endpoints: [{ name: 'client', host: 'localhost', port: 9092 }] });
   await frontend.unfenceBroker(1, incarnationId);
   await reconciler.start();
   const close = async () => {
     await reconciler.stop();
+    await replicas.stop();
     await logManager.close();
     await metadataLog.close();
   };

@@ -1,8 +1,8 @@
 // The reconciler: the backend of the controller triad. It follows the metadata image (the metadata
 // log on a controller node, the watch stream's image on a broker-only node) and makes this node's
-// local state match it: opens the logs of the partitions it is a replica of, leader or follower
-// (a follower just holds its log until replication, issue 5), passes config changes and
-// leadership changes on (a partition led elsewhere now wakes its waiting fetches, which then answer
+// local state match it: opens the logs of the partitions it is a replica of, hands each one's
+// state to the replica manager (which makes it lead or follow), passes config changes on (a
+// partition led elsewhere now wakes its waiting fetches, which then answer
 // NOT_LEADER_OR_FOLLOWER), and deletes the logs of partitions it no longer hosts (deleted topics,
 // reassigned replicas). Work is sequential per partition and concurrent across partitions. On
 // start it also reconciles what is on disk: a log whose topic is gone is deleted.
@@ -14,6 +14,7 @@ import { SamsaError, topicIdToString } from '@samsa/protocol';
 import { HostedPartition, partitionKey } from './partitions.js';
 import type { PartitionRegistry } from './partitions.js';
 import type { MetadataView } from './metadata-view.js';
+import type { ReplicaManager } from './replica-manager.js';
 
 export interface ReconcilerOptions {
   nodeId: number;
@@ -23,6 +24,8 @@ export interface ReconcilerOptions {
   registry: PartitionRegistry;
   /** The broker-wide max.message.bytes (a topic's settings depend on it). */
   maxMessageBytes: number;
+  /** Makes each partition lead or follow; absent in tests of the reconciler alone. */
+  replicas?: Pick<ReplicaManager, 'apply' | 'remove'>;
   logger: Logger;
 }
 
@@ -146,6 +149,7 @@ export class Reconciler {
       if (!hostedHere || topic === undefined) {
         if (hosted !== undefined) {
           registry.remove(key);
+          await this.o.replicas?.remove(hosted);
           hosted.detach();
         }
         this.configs.delete(key);
@@ -169,6 +173,7 @@ export class Reconciler {
         // The topic may have gone while the log was opening; the next queued step removes it.
         if (registry.getByKey(key) === hosted) hosted.attach(partitionLog);
         hosted.log.debug({ logEndOffset: partitionLog.logEndOffset, highWatermark: partitionLog.highWatermark }, 'partition log opened');
+        await this.o.replicas?.apply(hosted, state);
       } else {
         const previous = this.configs.get(key);
         if (previous === undefined || previous.retentionMs !== config.retentionMs || previous.retentionBytes !== config.retentionBytes) {
@@ -176,6 +181,7 @@ export class Reconciler {
           this.configs.set(key, config);
           hosted.log.info({ ...config }, 'partition config changed');
         }
+        await this.o.replicas?.apply(hosted, state);
         hosted.advanceHighWatermark();
         hosted.signal();
       }

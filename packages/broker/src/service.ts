@@ -8,9 +8,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import { SamsaError, loadClientProto } from '@samsa/protocol';
 import type { FetchRequest__Output, FetchResponse, SamsaClientHandlers } from '@samsa/protocol';
-import { alterConfigs, createTopics, deleteTopics, describeTopics, listTopics, metadata } from './admin.js';
+import { alterConfigs, createTopics, deleteTopics, describeTopics, electLeaders, listTopics, metadata } from './admin.js';
 import type { BrokerContext } from './context.js';
-import { ERROR_CODE_METADATA_KEY, callError } from './errors.js';
+import { ERROR_CODE_METADATA_KEY, asSamsaError, callError, errorFields } from './errors.js';
 import { fetch, fetchStream } from './fetch.js';
 import { listOffsets } from './list-offsets.js';
 import { produce } from './produce.js';
@@ -122,9 +122,17 @@ export function createHandlers(ctx: BrokerContext, ready: Promise<void>): SamsaC
     ListTopics: unary('ListTopics', (req) => listTopics(ctx, req)),
     DescribeTopics: unary('DescribeTopics', (req) => describeTopics(ctx, req)),
     AlterConfigs: unary('AlterConfigs', (req) => alterConfigs(ctx, req)),
-    Produce: unary('Produce', (req) => produce(ctx, req)),
+    Produce: unary('Produce', (req, signal) => produce(ctx, req, signal)),
     Fetch: unary('Fetch', (req, signal) => fetch(ctx, req, signal)),
     FetchStream,
     ListOffsets: unary('ListOffsets', (req) => listOffsets(ctx, req)),
+    InitProducerId: unary('InitProducerId', async () => {
+      try {
+        return { error_code: 'NONE' as const, error_message: '', producer_id: await ctx.producerIds.nextProducerId(), producer_epoch: 0 };
+      } catch (err) {
+        return { ...errorFields(asSamsaError(err, log)), producer_id: -1, producer_epoch: -1 };
+      }
+    }),
+    ElectLeaders: unary('ElectLeaders', (req) => electLeaders(ctx, req)),
   };
 }

@@ -1,7 +1,8 @@
 // Proves the accumulator's batching rules with explicit times (no timers): records join the open
 // batch of their partition until batchSize; a partition is ready when its first batch is full,
 // has lingered lingerMs, or on flush; retried batches wait for their backoff and go back in
-// front, in order; buffer accounting balances.
+// front, in order (batches with a sequence in sequence order, ahead of those without); a blocked
+// partition is neither ready nor timed; batches can be taken out; buffer accounting balances.
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '@samsa/protocol';
 import type { PendingRecord } from './accumulator.js';
@@ -94,6 +95,37 @@ describe('RecordAccumulator', () => {
     // A batch taken once never takes more records.
     acc.append('t', 0, -1, rec('d'), 200);
     expect(a.records).toHaveLength(1);
+  });
+
+  it('puts retried batches with a sequence back in sequence order, ahead of batches without one', () => {
+    const acc = new RecordAccumulator<string>({ batchSize: 16_384, lingerMs: 0 });
+    const taken = ['a', 'b', 'c'].map((v, i) => {
+      acc.append('t', 0, -1, rec(v), 0);
+      const b = acc.take(acc.ready(0, false).ready[0]!);
+      b.order = i;
+      return b;
+    });
+    acc.append('t', 0, -1, rec('new'), 0);
+    // Answers come back in any order.
+    acc.reenqueue([taken[2]!]);
+    acc.reenqueue([taken[0]!]);
+    acc.reenqueue([taken[1]!]);
+    const order: string[] = [];
+    for (let i = 0; i < 10 && acc.batchCount > 0; i++) order.push(...acc.take(acc.ready(0, true).ready[0]!).records.map((r) => r.owner));
+    expect(order).toEqual(['a', 'b', 'c', 'new']);
+  });
+
+  it('leaves blocked partitions out of ready and out of the next ready time; takes batches out', () => {
+    const acc = new RecordAccumulator<string>({ batchSize: 16_384, lingerMs: 5 });
+    acc.append('t', 0, -1, rec('a'), 0);
+    acc.append('t', 1, -1, rec('b'), 0);
+    acc.append('t', 2, -1, rec('c'), 3);
+    const blocked = (q: { partition: number }): boolean => q.partition === 0;
+    expect(acc.ready(5, false, blocked).ready.map((q) => q.partition)).toEqual([1]);
+    expect(acc.ready(5, false, blocked).nextReadyMs).toBe(8);
+    expect(acc.remove('t', 1, -1, () => true).map((b) => b.records[0]!.owner)).toEqual(['b']);
+    expect(acc.removeAll((b) => b.records[0]!.owner === 'c')).toHaveLength(1);
+    expect(acc.batchCount).toBe(1);
   });
 
   it('accounts buffered bytes from append to release', () => {

@@ -2,6 +2,8 @@
 // batchSize bytes. A partition is ready to send when its first batch is full, has waited lingerMs,
 // or a flush asks for everything. Pure bookkeeping: no timers, no I/O (the producer's sender
 // drives it with the clock's time), so tests can check batching by size and linger directly.
+// Idempotent producers' batches also carry their sequence bookkeeping (sequencer.ts); a retried
+// batch with a sequence goes back in sequence order, ahead of every batch without one.
 import { BATCH_HEADER_BYTES, varintSize } from '@samsa/protocol';
 import type { RecordInput } from '@samsa/protocol';
 
@@ -29,6 +31,11 @@ export function estimateRecordBytes(key: Buffer | null, value: Buffer | null, he
   return varintSize(body) + body;
 }
 
+/** How a sequenced batch ended: its offsets, or the error it failed with. */
+export type BatchOutcome =
+  | { readonly ok: true; readonly baseOffset: number; readonly logAppendTime: number; readonly logStartOffset: number }
+  | { readonly ok: false; readonly error: Error };
+
 export class ProducerBatch<O> {
   readonly records: PendingRecord<O>[] = [];
   /** Estimated encoded size, header included. */
@@ -43,6 +50,26 @@ export class ProducerBatch<O> {
   encoded: Buffer | undefined;
   /** Must travel alone in its partition's part of a request (after RECORD_TOO_LARGE). */
   solo = false;
+
+  // Idempotence (sequencer.ts). A batch gets its producer id, epoch and base sequence when it is
+  // first sent and keeps them through every retry, so the broker recognises a resend.
+  producerId = -1;
+  producerEpoch = -1;
+  baseSequence = -1;
+  /** Position among its partition's sequenced batches (undefined: no sequence yet). */
+  order: number | undefined;
+  /** A request carrying it is unanswered. */
+  inFlight = false;
+  /** Sent at least once with its current sequence. */
+  sent = false;
+  /** The base sequence of its last send (a renumbering since makes that send's answer stale). */
+  sentSequence = -1;
+  /** Some attempt had an unknown outcome (no answer, a timeout): the broker may hold it. */
+  maybeWritten = false;
+  /** Retries after OUT_OF_ORDER_SEQUENCE_NUMBER while an earlier batch was unanswered. */
+  outOfOrderRetries = 0;
+  /** Answered for good; the caller hears of it once every earlier sequenced batch is answered too. */
+  outcome: BatchOutcome | undefined;
 
   readonly topic: string;
   readonly partition: number;
@@ -132,15 +159,20 @@ export class RecordAccumulator<O> {
     return this.readyAtMs(q, flush) <= nowMs;
   }
 
-  /** Partitions whose first batch may be sent at `nowMs`, and the earliest time another will be. */
-  ready(nowMs: number, flush: boolean): { ready: PartitionQueue<O>[]; nextReadyMs: number | undefined } {
+  /**
+   * Partitions whose first batch may be sent at `nowMs`, and the earliest time another will be.
+   * `blocked` holds back partitions that are due but must wait for an event (an answer, a producer
+   * id), not for time: they count neither as ready nor in nextReadyMs.
+   */
+  ready(nowMs: number, flush: boolean, blocked?: (q: PartitionQueue<O>) => boolean): { ready: PartitionQueue<O>[]; nextReadyMs: number | undefined } {
     const ready: PartitionQueue<O>[] = [];
     let nextReadyMs: number | undefined;
     for (const q of this.queues.values()) {
       const at = this.readyAtMs(q, flush);
       if (at === Number.POSITIVE_INFINITY) continue;
-      if (at <= nowMs) ready.push(q);
-      else if (nextReadyMs === undefined || at < nextReadyMs) nextReadyMs = at;
+      if (at <= nowMs) {
+        if (blocked === undefined || !blocked(q)) ready.push(q);
+      } else if (nextReadyMs === undefined || at < nextReadyMs) nextReadyMs = at;
     }
     return { ready, nextReadyMs };
   }
@@ -179,7 +211,11 @@ export class RecordAccumulator<O> {
     this.inFlight.delete(key);
   }
 
-  /** Puts batches back at the front of their partition's queue, in the given order (retries). */
+  /**
+   * Puts batches back at the front of their partition's queue (retries): batches without a
+   * sequence in the given order, ahead of the others without one; batches with a sequence in
+   * sequence order, ahead of every batch without one (answers come back in any order).
+   */
   reenqueue(batches: readonly ProducerBatch<O>[]): void {
     for (let i = batches.length - 1; i >= 0; i--) {
       const b = batches[i]!;
@@ -190,8 +226,34 @@ export class RecordAccumulator<O> {
         q = { key, topic: b.topic, partition: b.partition, acks: b.acks, batches: [] };
         this.queues.set(key, q);
       }
-      q.batches.unshift(b);
+      const order = b.order;
+      const at =
+        order === undefined
+          ? q.batches.findIndex((x) => x.order === undefined)
+          : q.batches.findIndex((x) => x.order === undefined || x.order > order);
+      q.batches.splice(at < 0 ? q.batches.length : at, 0, b);
     }
+  }
+
+  /** Takes the waiting batches of one partition that match `predicate` out of the queue. */
+  remove(topic: string, partition: number, acks: number, predicate: (b: ProducerBatch<O>) => boolean): ProducerBatch<O>[] {
+    const key = queueKey(topic, partition, acks);
+    const q = this.queues.get(key);
+    if (q === undefined) return [];
+    const removed = q.batches.filter(predicate);
+    if (removed.length === 0) return [];
+    const kept = q.batches.filter((b) => !predicate(b));
+    q.batches.length = 0;
+    q.batches.push(...kept);
+    if (kept.length === 0) this.queues.delete(key);
+    return removed;
+  }
+
+  /** Takes every waiting batch, of every partition, that matches `predicate` out of the queues. */
+  removeAll(predicate: (b: ProducerBatch<O>) => boolean): ProducerBatch<O>[] {
+    const removed: ProducerBatch<O>[] = [];
+    for (const q of [...this.queues.values()]) removed.push(...this.remove(q.topic, q.partition, q.acks, predicate));
+    return removed;
   }
 
   /** Gives back the buffer space of records that are done (acknowledged or failed). */

@@ -246,6 +246,19 @@ export class Cluster {
     return this.connection(this.lastGoodAddress ?? this.options.bootstrap[0]!.trim());
   }
 
+  /**
+   * A connection to some broker, for calls any broker answers (InitProducerId): attempt n goes to
+   * the n-th unfenced broker of the metadata among those whose last call got an answer (all of
+   * them when none did), so that retries move on from a broker that does not answer.
+   */
+  someBrokerConnection(attempt: number): BrokerConnection {
+    const brokers = [...(this.snapshot?.brokers.values() ?? [])].filter((b) => !b.fenced).sort((a, b) => a.nodeId - b.nodeId);
+    const answering = brokers.filter((b) => !this.unreachable.has(b.address));
+    const pool = answering.length > 0 ? answering : brokers;
+    if (pool.length === 0) return this.anyConnection();
+    return this.connection(pool[attempt % pool.length]!.address);
+  }
+
   /** The active controller when the metadata names one, else any broker (which forwards). */
   controllerConnection(): BrokerConnection {
     const id = this.snapshot?.controllerId ?? -1;

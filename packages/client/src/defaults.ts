@@ -8,9 +8,15 @@
 //   batch per partition at a cost no human notices.
 // - producer.batchSize 16384: Kafka's batch.size. Batches are per partition; a larger size helps
 //   only when one partition gets more than 16 KiB per linger period.
-// - producer.maxInFlightRequests 5: Kafka's max.in.flight.requests.per.connection; with retries,
-//   requests of one partition may land out of order (as in Kafka without idempotence).
+// - producer.maxInFlightRequests 5: Kafka's max.in.flight.requests.per.connection, per broker; with
+//   idempotence also per partition (at most 5, Kafka's bound: the broker remembers a producer's last
+//   5 batches per partition, so a retry is always recognised as a duplicate). Without idempotence a
+//   partition has one request in flight (accumulator.ts says why).
+// - producer.idempotent true: Kafka 3.0+'s enable.idempotence=true (KafkaJS spells it idempotent).
+//   Retries never duplicate or reorder a partition's records.
 // - producer.acks -1: Kafka 3.0+'s acks=all. Acknowledged means durable on the in-sync replicas.
+//   Idempotence needs it: when the caller sets other acks (or more than 5 requests in flight)
+//   without asking for idempotence, idempotence is off, as in Kafka; asking for both is an error.
 // - producer.timeoutMs 30000: how long the broker may wait for acks=all (Kafka's request.timeout.ms).
 // - producer.maxRequestBytes 1 MiB: Kafka's max.request.size; one request carries at most this many
 //   bytes of batches (a single larger batch still goes, alone).
@@ -38,6 +44,7 @@ export const DEFAULTS = Object.freeze({
     batchSize: 16_384,
     maxInFlightRequests: 5,
     acks: -1 as const,
+    idempotent: true,
     timeoutMs: 30_000,
     maxRequestBytes: 1_048_576,
     bufferMemoryBytes: 33_554_432,
@@ -59,5 +66,7 @@ export const LIMITS = Object.freeze({
   lingerMsMax: 60_000,
   batchSizeMax: 256 * 1024 * 1024,
   maxInFlightRequestsMax: 100,
+  /** Requests in flight per partition of an idempotent producer (the broker dedups the last 5 batches). */
+  maxInFlightRequestsIdempotentMax: 5,
   timeoutMsMax: 2_147_483_647,
 });

@@ -4,7 +4,8 @@
 // partitions move, sends go to the new leaders after a metadata refresh, including while the
 // metadata still names the dead broker for a while (retries with backoff ride it out); metadata
 // is asked of brokers that answer before the one that did not, and never of a fenced one; the
-// consumer follows a partition whose leader died; the admin client finds a live broker.
+// consumer follows a partition whose leader died; the admin client finds a live broker. The
+// producer is idempotent (the default): every record lands once, in order, through the failover.
 import { describe, expect, it } from 'vitest';
 import { decodeRecords, encodeBatch } from '@samsa/protocol';
 import type { Producer } from './producer.js';
@@ -33,7 +34,7 @@ function failOver(fake: FakeCluster, from: number): void {
 
 /** One record to each partition, labelled `<label><partition>`. */
 const sendAll = (producer: Producer, label: string) =>
-  Promise.all([0, 1, 2, 3, 4, 5].map((partition) => producer.send({ topic: 't', acks: 1, messages: [{ partition, value: `${label}${partition}` }] })));
+  Promise.all([0, 1, 2, 3, 4, 5].map((partition) => producer.send({ topic: 't', messages: [{ partition, value: `${label}${partition}` }] })));
 
 const batchOf = (value: string): Buffer => encodeBatch([{ value }]);
 
@@ -81,10 +82,10 @@ describe('failover', () => {
     // Once fenced in the metadata, it is not asked at all (only the bootstrap list could name it).
     fake.brokers.get(1)!.fenced = true;
     fake.brokers.get(1)!.up = true;
-    await producer.send({ topic: 't', acks: 1, messages: [{ partition: 1, value: 'refresh' }] });
+    await producer.send({ topic: 't', messages: [{ partition: 1, value: 'refresh' }] });
     const after = fake.calls.length;
     fake.moveLeader('t', 0, 3);
-    const third = producer.send({ topic: 't', acks: 1, messages: [{ partition: 0, value: 'c0' }] });
+    const third = producer.send({ topic: 't', messages: [{ partition: 0, value: 'c0' }] });
     await clock.advance(5_000);
     await third;
     const later = fake.calls.slice(after).filter((c) => c.rpc === 'Metadata');

@@ -5,6 +5,7 @@ export type { ResolvedClientConfig } from './client.js';
 export { Admin } from './admin.js';
 export { Producer, resolveAcks } from './producer.js';
 export type { ResolvedProducerConfig } from './producer.js';
+export type { ProducerIdentity } from './sequencer.js';
 export { Consumer } from './consumer.js';
 export type { ResolvedConsumerConfig } from './consumer.js';
 export { DEFAULTS } from './defaults.js';

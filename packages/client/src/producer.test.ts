@@ -123,8 +123,8 @@ describe('Producer', () => {
     expect([0, 1, 2].map((p) => logValues(fake, 't', p).length)).toEqual([4, 4, 4]);
   });
 
-  it('keeps one request in flight per partition; batches that wait go together, in order', async () => {
-    const { fake, producer } = setup({ lingerMs: 0, batchSize: 100, maxInFlightRequests: 5 });
+  it('without idempotence keeps one request in flight per partition; batches that wait go together, in order', async () => {
+    const { fake, producer } = setup({ lingerMs: 0, batchSize: 100, maxInFlightRequests: 5, idempotent: false });
     fake.createTopic('t', 1);
     const held: (() => void)[] = [];
     let requests = 0;
@@ -187,8 +187,8 @@ describe('Producer', () => {
     expect(logValues(fake, 't', 0)).toEqual(['small', 'other']);
   });
 
-  it('with acks=0 resolves once the request is sent, with offset -1', async () => {
-    const { clock, fake, producer } = setup({ lingerMs: 0 });
+  it('with acks=0 (no idempotence) resolves once the request is sent, with offset -1', async () => {
+    const { clock, fake, producer } = setup({ lingerMs: 0, idempotent: false });
     fake.createTopic('t', 1);
     const held: (() => void)[] = [];
     fake.interceptor = (c) => (c.rpc === 'Produce' ? new Promise<void>((r) => held.push(r)) : undefined);

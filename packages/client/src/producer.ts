@@ -1,12 +1,23 @@
 // The producer. send() admits records in call order (metadata lookup, buffer space, partitioning)
 // into the accumulator; the sender turns ready partitions into Produce requests, one per leader
-// broker carrying each ready partition's complete batches (concatenated), with up to
-// maxInFlightRequests in flight per broker but at most one per partition, so that a partition's
-// records are appended in send order (HTTP/2 may deliver concurrent requests out of order). Failed batches are retried with backoff after a metadata refresh (so they follow a new
-// leader); a send's promise settles once every one of its records is acknowledged or has failed.
+// broker, with up to maxInFlightRequests in flight per broker. Failed batches are retried with
+// backoff after a metadata refresh (so they follow a new leader); a send's promise settles once
+// every one of its records is acknowledged or has failed.
+//
+// Two senders share that frame:
+// - idempotent (the default): the producer gets a producer id (InitProducerId) before its first
+//   send; each batch carries it with its partition's next sequence number (sequencer.ts) and keeps
+//   both through every retry, so the broker drops duplicates (answering with the original offset)
+//   and refuses gaps (OUT_OF_ORDER_SEQUENCE_NUMBER). A request carries one batch per partition
+//   (the broker's rule), and up to maxInFlightRequests batches of a partition are unanswered at a
+//   time, acknowledged to the caller in sequence order. Requests may overtake each other on
+//   HTTP/2: a batch refused as out of order while an earlier one is unanswered is retried after it.
+// - plain (idempotent: false): one request in flight per partition, carrying every complete batch
+//   that waited, concatenated, so that a partition's records are appended in send order without
+//   sequence numbers (accumulator.ts says why).
 import { SamsaError, encodeBatch, errorFromCode, int64ToNumber, isSamsaError } from '@samsa/protocol';
-import type { ProduceRequest, ProduceResponse__Output, RecordHeader } from '@samsa/protocol';
-import type { PartitionQueue, PendingRecord } from './accumulator.js';
+import type { ErrorCodeName, ProduceRequest, ProduceResponse__Output, RecordHeader } from '@samsa/protocol';
+import type { BatchOutcome, PartitionQueue, PendingRecord } from './accumulator.js';
 import { ProducerBatch, RecordAccumulator, estimateRecordBytes, queueKey } from './accumulator.js';
 import type { Clock, Random, TimerHandle } from './clock.js';
 import type { Cluster } from './cluster.js';
@@ -17,6 +28,8 @@ import type { Logger } from './logger.js';
 import { DefaultPartitioner } from './partitioner.js';
 import type { RetryPolicy } from './retry.js';
 import { backoffMs, resolveRetryPolicy } from './retry.js';
+import type { ProducerIdentity } from './sequencer.js';
+import { PartitionSequences, sameIdentity } from './sequencer.js';
 import type { HeaderValue, Message, Partitioner, ProducerBatch as ProducerBatchInput, ProducerConfig, ProducerRecord, RecordMetadata } from './types.js';
 import { checkInteger, checkPartition, checkTopicName } from './validate.js';
 
@@ -25,6 +38,8 @@ export interface ResolvedProducerConfig {
   readonly batchSize: number;
   readonly maxInFlightRequests: number;
   readonly acks: 0 | 1 | -1;
+  /** Sequence numbers on every batch (then acks is -1 and maxInFlightRequests at most 5). */
+  readonly idempotent: boolean;
   readonly timeoutMs: number;
   readonly maxRequestBytes: number;
   readonly bufferMemoryBytes: number;
@@ -39,14 +54,40 @@ export function resolveAcks(acks: unknown): 0 | 1 | -1 {
   throw new SamsaError('INVALID_REQUIRED_ACKS', `acks must be 0, 1, -1 or 'all', got ${JSON.stringify(acks)}`);
 }
 
+/**
+ * Why idempotence cannot go with these settings (Kafka's rules), or undefined when it can: the
+ * broker must acknowledge only replicated batches (acks=all), and it remembers the last 5 batches
+ * of a producer per partition, so no more may be unanswered.
+ */
+export function idempotenceConflict(acks: 0 | 1 | -1, maxInFlightRequests: number): string | undefined {
+  if (acks !== -1) return `idempotence needs acks 'all' (-1), got ${acks}`;
+  if (maxInFlightRequests > LIMITS.maxInFlightRequestsIdempotentMax) {
+    return `idempotence needs maxInFlightRequests of at most ${LIMITS.maxInFlightRequestsIdempotentMax}, got ${maxInFlightRequests}`;
+  }
+  return undefined;
+}
+
+/**
+ * Fills in defaults and validates; INVALID_CONFIG with a clear message otherwise. Idempotence is
+ * on unless turned off; left unset, it turns off by itself when acks or maxInFlightRequests rule it
+ * out (as in Kafka 3.x, where only an explicit enable.idempotence=true makes that an error).
+ */
 export function resolveProducerConfig(config: ProducerConfig | undefined, clientRetry: RetryPolicy): ResolvedProducerConfig {
   const c = config ?? {};
   const d = DEFAULTS.producer;
+  const acks = resolveAcks(c.acks ?? d.acks);
+  const maxInFlightRequests = checkInteger('maxInFlightRequests', c.maxInFlightRequests ?? d.maxInFlightRequests, 1, LIMITS.maxInFlightRequestsMax);
+  if (c.idempotent !== undefined && typeof c.idempotent !== 'boolean') {
+    throw new SamsaError('INVALID_CONFIG', `idempotent must be true or false, got ${JSON.stringify(c.idempotent)}`);
+  }
+  const conflict = idempotenceConflict(acks, maxInFlightRequests);
+  if (c.idempotent === true && conflict !== undefined) throw new SamsaError('INVALID_CONFIG', `${conflict} (or set idempotent: false)`);
   return Object.freeze({
     lingerMs: checkInteger('lingerMs', c.lingerMs ?? d.lingerMs, 0, LIMITS.lingerMsMax),
     batchSize: checkInteger('batchSize', c.batchSize ?? d.batchSize, 1, LIMITS.batchSizeMax),
-    maxInFlightRequests: checkInteger('maxInFlightRequests', c.maxInFlightRequests ?? d.maxInFlightRequests, 1, LIMITS.maxInFlightRequestsMax),
-    acks: resolveAcks(c.acks ?? d.acks),
+    maxInFlightRequests,
+    acks,
+    idempotent: c.idempotent ?? (d.idempotent && conflict === undefined),
     timeoutMs: checkInteger('timeoutMs', c.timeoutMs ?? d.timeoutMs, 1, LIMITS.timeoutMsMax),
     maxRequestBytes: checkInteger('maxRequestBytes', c.maxRequestBytes ?? d.maxRequestBytes, 1, LIMITS.batchSizeMax),
     bufferMemoryBytes: checkInteger('bufferMemoryBytes', c.bufferMemoryBytes ?? d.bufferMemoryBytes, 1, Number.MAX_SAFE_INTEGER),
@@ -93,6 +134,49 @@ function normalizeTimestamp(ts: Message['timestamp'], nowMs: number): number {
   return n;
 }
 
+/** Answers after which the broker certainly did not append the batch (it refused it first). */
+const NOT_APPENDED_CODES: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
+  'NOT_LEADER_OR_FOLLOWER',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_ENOUGH_REPLICAS',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'UNKNOWN_TOPIC_ID',
+  'INVALID_TOPIC',
+  'RECORD_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+  'INVALID_REQUIRED_ACKS',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/**
+ * Answers that say a batch is not next in sequence. While an earlier batch of the partition is
+ * unanswered, that is a reordering (HTTP/2 streams interleave; an earlier batch is being retried):
+ * retry it after the earlier ones. For the first unanswered batch it is fatal. UNKNOWN_PRODUCER_ID
+ * is one of them: it is what a batch gets that overtakes its new producer id's sequence 0.
+ */
+const OUT_OF_SEQUENCE_CODES: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
+
+/**
+ * Answers that break a partition's sequences for good: its pending sends fail and the producer
+ * gets a new producer id (the out-of-sequence ones only for the first unanswered batch).
+ */
+const FATAL_SEQUENCE_CODES: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+/**
+ * Retries of one batch after an out-of-sequence answer while an earlier batch was unanswered.
+ * They cost no backoff and no retry (the batch waits for its turn anyway), and cannot recur
+ * without bound: a retried batch is sent only once every earlier one is answered, when that
+ * answer is final. The limit makes the bound explicit (one per batch that can be ahead of it).
+ */
+const OUT_OF_ORDER_RETRIES_MAX = LIMITS.maxInFlightRequestsIdempotentMax;
+
 export interface ProducerDeps {
   clock: Clock;
   random: Random;
@@ -118,6 +202,16 @@ export class Producer {
   private closing = false;
   private disconnected: Promise<void> | undefined;
 
+  // Idempotence
+  /** Sequences per partition (`partition\0topic`). */
+  private readonly sequences = new Map<string, PartitionSequences<SendTracker>>();
+  /** The producer id and epoch new batches get (undefined: none yet, or given up after a fatal answer). */
+  private identity: ProducerIdentity | undefined;
+  private identityRequest: Promise<ProducerIdentity> | undefined;
+  /** Set during a sender pass: a partition waits for a producer id / for a new one. */
+  private identityWanted = false;
+  private staleIdentity: ProducerIdentity | undefined;
+
   private readonly cluster: Cluster;
   readonly config: ResolvedProducerConfig;
 
@@ -129,11 +223,20 @@ export class Producer {
     this.logger = deps.logger.child({ component: 'producer' });
     this.clock = deps.clock;
     this.random = deps.random;
+    if (!config.idempotent) {
+      this.logger.info({ reason: idempotenceConflict(config.acks, config.maxInFlightRequests) ?? 'idempotent: false' }, 'idempotence off');
+    }
   }
 
-  /** Discovers the cluster. Optional: the first send connects too. */
+  /** Discovers the cluster and, when idempotent, gets a producer id. Optional: the first send does both. */
   async connect(): Promise<void> {
     await this.cluster.connect();
+    if (this.config.idempotent) await this.ensureIdentity();
+  }
+
+  /** The producer id and epoch new batches get (undefined before the first is known, or while a new one is asked for). */
+  get producerIdentity(): ProducerIdentity | undefined {
+    return this.identity;
   }
 
   /** Sends records of one topic; resolves once all are acknowledged (per the acks level). */
@@ -152,6 +255,9 @@ export class Producer {
     try {
       if (this.closing) throw new SamsaError('INVALID_REQUEST', 'the producer is disconnected');
       const acks = resolveAcks(batch.acks ?? this.config.acks);
+      if (this.config.idempotent && acks !== -1) {
+        throw new SamsaError('INVALID_REQUIRED_ACKS', `an idempotent producer sends with acks 'all' (-1), got ${acks}; create the producer with idempotent: false for other acks`);
+      }
       const topicMessages = batch.topicMessages.map(({ topic, messages }) => {
         checkTopicName(topic);
         if (!Array.isArray(messages)) throw new SamsaError('INVALID_RECORD', `messages of topic "${topic}" must be an array`);
@@ -299,6 +405,14 @@ export class Producer {
     this.cluster.refreshIfStale();
     const now = this.clock.now();
     const flush = this.flushing > 0 || this.closing;
+    if (this.config.idempotent) this.runIdempotentSender(now, flush);
+    else this.runPlainSender(now, flush);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The plain sender (idempotent: false)
+
+  private runPlainSender(now: number, flush: boolean): void {
     const { ready, nextReadyMs } = this.accumulator.ready(now, flush);
     const groups = new Map<string, { nodeId: number; acks: 0 | 1 | -1; queues: PartitionQueue<SendTracker>[] }>();
     for (const q of ready) {
@@ -499,6 +613,353 @@ export class Producer {
         ? new SamsaError(error.code, `${error.message} (gave up after ${batch.attempts + 1} attempts)`, { cause: error, details: { ...error.details } })
         : error;
     this.failBatch(batch, final);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The idempotent sender
+
+  private sequencesFor(topic: string, partition: number): PartitionSequences<SendTracker> {
+    const key = `${partition}\u0000${topic}`;
+    let s = this.sequences.get(key);
+    if (s === undefined) this.sequences.set(key, (s = new PartitionSequences<SendTracker>()));
+    return s;
+  }
+
+  /**
+   * True when the first batch of a due partition must wait for an event rather than for time: a
+   * retried batch goes only once every earlier batch is answered; a new batch needs a producer id,
+   * room among the partition's unanswered batches, and, under a new producer id, nothing of the
+   * old one unanswered. Notes what the pass must ask for (a producer id, a new one).
+   */
+  private idempotentBlocked(q: PartitionQueue<SendTracker>): boolean {
+    const head = q.batches[0];
+    if (head === undefined) return true;
+    const seq = this.sequencesFor(q.topic, q.partition);
+    if (head.order !== undefined) return !seq.isFirst(head);
+    if (this.identity === undefined) {
+      this.identityWanted = true;
+      return true;
+    }
+    const admission = seq.admit(this.identity, this.config.maxInFlightRequests);
+    if (admission === 'new-id') this.staleIdentity = this.identity;
+    return admission !== 'ok';
+  }
+
+  private runIdempotentSender(now: number, flush: boolean): void {
+    this.identityWanted = false;
+    this.staleIdentity = undefined;
+    const blocked = (q: PartitionQueue<SendTracker>): boolean => this.idempotentBlocked(q);
+    const { ready, nextReadyMs } = this.accumulator.ready(now, flush, blocked);
+    const groups = new Map<number, PartitionQueue<SendTracker>[]>();
+    for (const q of ready) {
+      const leader = this.cluster.leaderFor(q.topic, q.partition);
+      if (leader === undefined) {
+        // No leader known: count it as a failed attempt (bounded by the retries), refresh, retry.
+        const batch = this.accumulator.take(q);
+        this.handleIdempotentError(batch, new SamsaError('LEADER_NOT_AVAILABLE', `no leader known for ${q.topic}[${q.partition}]`), now, 'not-sent');
+        continue;
+      }
+      let g = groups.get(leader.broker.nodeId);
+      if (g === undefined) groups.set(leader.broker.nodeId, (g = []));
+      g.push(q);
+    }
+    for (const [nodeId, due] of groups) {
+      let queues = due;
+      // Bounded: each request takes at least one batch out of the accumulator.
+      while (queues.length > 0 && (this.inFlight.get(nodeId) ?? 0) < this.config.maxInFlightRequests) {
+        // One request: one batch of each partition (the broker takes no more from an idempotent
+        // producer), up to maxRequestBytes (at least one batch).
+        const batches: ProducerBatch<SendTracker>[] = [];
+        const again: PartitionQueue<SendTracker>[] = [];
+        let bytes = 0;
+        for (const q of queues) {
+          const head = q.batches[0]!;
+          if (batches.length > 0 && bytes + head.sizeBytes > this.config.maxRequestBytes) {
+            again.push(q);
+            continue;
+          }
+          const batch = this.accumulator.take(q);
+          if (batch.order === undefined) this.sequencesFor(q.topic, q.partition).assign(batch, this.identity!);
+          batches.push(batch);
+          bytes += batch.sizeBytes;
+          // Its next batch may go in the next request, if it is due and allowed.
+          if (q.batches.length > 0 && this.accumulator.isReady(q, now, flush) && !this.idempotentBlocked(q)) again.push(q);
+        }
+        this.sendIdempotentRequest(nodeId, batches);
+        queues = again;
+      }
+    }
+    const next = this.accumulator.ready(now, flush, blocked).nextReadyMs ?? nextReadyMs;
+    if (next !== undefined) this.schedule(next);
+    if (this.staleIdentity !== undefined) this.resetIdentity(this.staleIdentity, 'a partition lost its sequence');
+    if (this.identityWanted || this.staleIdentity !== undefined) void this.ensureIdentity().catch(() => {});
+  }
+
+  /** Sends one Produce request with one batch per partition, each with its producer id and sequence. */
+  private sendIdempotentRequest(nodeId: number, batches: ProducerBatch<SendTracker>[]): void {
+    const topics = new Map<string, { name: string; partitions: { partition: number; records: Buffer; current_leader_epoch: number }[] }>();
+    const sent: ProducerBatch<SendTracker>[] = [];
+    for (const b of batches) {
+      try {
+        b.encoded ??= encodeBatch(
+          b.records.map((r) => r.record),
+          { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence },
+        );
+      } catch (error) {
+        this.failIdempotentBatch(b, isSamsaError(error) ? error : new SamsaError('INVALID_RECORD', String(error), { cause: error }));
+        continue;
+      }
+      if (b.sentSequence === -1) this.partitioner.onBatchSent?.(b.topic, b.partition);
+      let t = topics.get(b.topic);
+      if (t === undefined) topics.set(b.topic, (t = { name: b.topic, partitions: [] }));
+      const epoch = partitionOf(this.cluster.topic(b.topic), b.partition)?.leaderEpoch ?? -1;
+      t.partitions.push({ partition: b.partition, records: b.encoded, current_leader_epoch: epoch });
+      sent.push(b);
+    }
+    if (sent.length === 0) return;
+    const request: ProduceRequest = { acks: -1, timeout_ms: this.config.timeoutMs, topics: [...topics.values()] };
+    let call: Promise<ProduceResponse__Output>;
+    let reached = true;
+    try {
+      const connection = this.cluster.connectionTo(nodeId);
+      // The broker may wait timeoutMs for acks=all; the call's deadline leaves room for the answer.
+      call = this.cluster.call(connection, 'Produce', request, { timeoutMs: this.config.timeoutMs + this.cluster.options.requestTimeoutMs });
+    } catch (error) {
+      reached = false;
+      call = Promise.reject(error);
+    }
+    for (const b of sent) {
+      b.inFlight = true;
+      b.sent ||= reached;
+      b.sentSequence = b.baseSequence;
+      this.sequencesFor(b.topic, b.partition).inFlight++;
+    }
+    this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
+    call
+      .then(
+        (response) => this.handleIdempotentResponse(sent, response),
+        (error: unknown) => {
+          const e = isSamsaError(error) ? error : new SamsaError('UNKNOWN_SERVER_ERROR', String(error), { cause: error });
+          this.logger.debug({ err: e, broker: nodeId, partitions: sent.length }, 'produce request failed');
+          const now = this.clock.now();
+          for (const b of sent) this.onIdempotentAnswer(b, e, now, reached ? 'call-failed' : 'not-sent');
+        },
+      )
+      .finally(() => this.requestDone(nodeId));
+  }
+
+  private handleIdempotentResponse(batches: ProducerBatch<SendTracker>[], response: ProduceResponse__Output): void {
+    const byKey = new Map<string, ProduceResponse__Output['topics'][number]['partitions'][number]>();
+    for (const t of response.topics) for (const p of t.partitions) byKey.set(`${p.partition}\u0000${t.name}`, p);
+    const now = this.clock.now();
+    for (const b of batches) {
+      const { topic, partition } = b;
+      const p = byKey.get(`${partition}\u0000${topic}`);
+      if (p === undefined) {
+        this.onIdempotentAnswer(b, new SamsaError('UNKNOWN_SERVER_ERROR', `the produce response has no result for ${topic}[${partition}]`), now, 'call-failed');
+        continue;
+      }
+      const error = errorFromCode(p.error_code, p.error_message ? `${topic}[${partition}]: ${p.error_message}` : undefined, { topic, partition, leaderId: p.leader_id, leaderEpoch: p.leader_epoch });
+      // DUPLICATE_SEQUENCE_NUMBER: the broker has the batch but no longer its offset (Kafka
+      // treats it as success, with offset -1).
+      if (error !== undefined && error.code !== 'DUPLICATE_SEQUENCE_NUMBER') {
+        this.onIdempotentAnswer(b, error, now, 'answer');
+        continue;
+      }
+      let outcome: BatchOutcome;
+      try {
+        outcome = {
+          ok: true,
+          baseOffset: error === undefined ? int64ToNumber(p.base_offset, 'base_offset') : -1,
+          logAppendTime: error === undefined ? int64ToNumber(p.log_append_time_ms, 'log_append_time_ms') : -1,
+          logStartOffset: error === undefined ? int64ToNumber(p.log_start_offset, 'log_start_offset') : -1,
+        };
+      } catch (e) {
+        this.onIdempotentAnswer(b, e as SamsaError, now, 'call-failed');
+        continue;
+      }
+      this.onIdempotentAnswer(b, outcome, now, 'answer');
+    }
+  }
+
+  /**
+   * One batch's answer: an outcome (acknowledged), or an error of its partition ('answer'), of the
+   * whole call ('call-failed': the broker may have appended it), or of a call never made.
+   */
+  private onIdempotentAnswer(batch: ProducerBatch<SendTracker>, answer: BatchOutcome | SamsaError, nowMs: number, how: 'answer' | 'call-failed' | 'not-sent'): void {
+    const seq = this.sequencesFor(batch.topic, batch.partition);
+    batch.inFlight = false;
+    seq.inFlight--;
+    // Already failed with its partition while in flight: the answer changes nothing.
+    if (batch.outcome !== undefined) return;
+    if (answer instanceof SamsaError) this.handleIdempotentError(batch, answer, nowMs, how);
+    else this.deliver(seq.resolve(batch, answer));
+  }
+
+  private handleIdempotentError(batch: ProducerBatch<SendTracker>, error: SamsaError, nowMs: number, how: 'answer' | 'call-failed' | 'not-sent'): void {
+    const seq = this.sequencesFor(batch.topic, batch.partition);
+    const sequenced = batch.order !== undefined;
+    if (sequenced && how !== 'not-sent' && batch.sentSequence !== batch.baseSequence) {
+      // Renumbered while in flight (an earlier batch failed and certainly was not appended): the
+      // answer is about its old sequence, which the broker refuses. Send it under the new one.
+      this.retryIdempotentNow(batch, nowMs);
+      return;
+    }
+    if (how === 'call-failed' || (how === 'answer' && !NOT_APPENDED_CODES.has(error.code))) batch.maybeWritten = true;
+    if (sequenced && OUT_OF_SEQUENCE_CODES.has(error.code) && seq.hasUnansweredBefore(batch) && batch.outOfOrderRetries < OUT_OF_ORDER_RETRIES_MAX) {
+      // It overtook an earlier batch (HTTP/2 streams interleave) or an earlier one failed and is
+      // being retried: retry after it, with the same sequence.
+      batch.outOfOrderRetries++;
+      this.logger.debug({ topic: batch.topic, partition: batch.partition, code: error.code, baseSequence: batch.baseSequence }, 'batch arrived out of order; retrying after the earlier ones');
+      this.retryIdempotentNow(batch, nowMs);
+      return;
+    }
+    if (sequenced && FATAL_SEQUENCE_CODES.has(error.code)) {
+      this.failPartition(batch, error);
+      return;
+    }
+    if (error.code === 'RECORD_TOO_LARGE' && batch.records.length > 1) {
+      // Refused, so certainly not appended: resend each record alone, in its sequence.
+      this.logger.debug({ topic: batch.topic, partition: batch.partition, records: batch.records.length }, 'splitting a batch that is too large');
+      const singles = this.singles(batch, nowMs);
+      if (sequenced) seq.split(batch, singles);
+      this.accumulator.reenqueue(singles);
+      this.wake();
+      return;
+    }
+    if (error.retriable && batch.attempts < this.config.retry.retries && !this.cluster.isClosed) {
+      // The same sequence, so that a resend of an appended batch is recognised as a duplicate.
+      const delayMs = backoffMs(this.config.retry, batch.attempts, this.random);
+      batch.attempts++;
+      batch.retryAtMs = nowMs + delayMs;
+      this.logger.debug({ topic: batch.topic, partition: batch.partition, code: error.code, attempt: batch.attempts, delayMs }, 'retrying a batch');
+      this.accumulator.reenqueue([batch]);
+      if (needsMetadataRefresh(error.code)) this.refreshMetadata();
+      this.schedule(batch.retryAtMs);
+      return;
+    }
+    const final =
+      error.retriable && batch.attempts > 0
+        ? new SamsaError(error.code, `${error.message} (gave up after ${batch.attempts + 1} attempts)`, { cause: error, details: { ...error.details } })
+        : error;
+    this.failIdempotentBatch(batch, final);
+  }
+
+  private retryIdempotentNow(batch: ProducerBatch<SendTracker>, nowMs: number): void {
+    batch.retryAtMs = nowMs;
+    this.accumulator.reenqueue([batch]);
+    this.wake();
+  }
+
+  /** One batch per record of `batch`, to resend after RECORD_TOO_LARGE. */
+  private singles(batch: ProducerBatch<SendTracker>, nowMs: number): ProducerBatch<SendTracker>[] {
+    return batch.records.map((r) => {
+      const single = new ProducerBatch<SendTracker>(batch.topic, batch.partition, batch.acks, batch.createdAtMs);
+      single.solo = true;
+      single.records.push(r);
+      single.sizeBytes += r.sizeBytes;
+      single.attempts = batch.attempts;
+      single.retryAtMs = nowMs;
+      return single;
+    });
+  }
+
+  /** A batch failed for good (not fatally for its partition's sequences). */
+  private failIdempotentBatch(batch: ProducerBatch<SendTracker>, error: Error): void {
+    if (batch.order === undefined) {
+      this.failBatch(batch, error);
+      return;
+    }
+    const seq = this.sequencesFor(batch.topic, batch.partition);
+    const wasBroken = seq.broken;
+    this.deliver(seq.fail(batch, error, !batch.maybeWritten));
+    if (seq.broken && !wasBroken) {
+      this.logger.info({ topic: batch.topic, partition: batch.partition, producerId: batch.producerId, baseSequence: batch.baseSequence }, 'a batch that may have been appended failed; the partition restarts its sequences under a new producer id');
+    }
+    this.wake();
+  }
+
+  /**
+   * A fatal answer (OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID for the first unanswered
+   * batch, INVALID_PRODUCER_EPOCH): the broker's view of this producer no longer
+   * matches ours. The batch and every batch queued behind it on the partition fail with the error;
+   * the producer gets a new producer id and the partition starts again at sequence 0.
+   */
+  private failPartition(batch: ProducerBatch<SendTracker>, error: SamsaError): void {
+    const seq = this.sequencesFor(batch.topic, batch.partition);
+    const order = batch.order!;
+    const { failed, deliverable } = seq.failFrom(batch, error);
+    const queued = this.accumulator.remove(batch.topic, batch.partition, batch.acks, (b) => b.order === undefined || b.order >= order);
+    this.logger.warn(
+      { topic: batch.topic, partition: batch.partition, code: error.code, producerId: batch.producerId, baseSequence: batch.baseSequence, failedBatches: failed.length + queued.filter((b) => b.order === undefined).length },
+      'the broker refused the partition\'s sequence; failing its pending sends and getting a new producer id',
+    );
+    this.deliver(deliverable);
+    for (const b of queued) if (b.order === undefined) this.failBatch(b, error);
+    this.resetIdentity(batch, error.code);
+    this.wake();
+  }
+
+  /** Tells the callers of answered batches, in sequence order. */
+  private deliver(batches: readonly ProducerBatch<SendTracker>[]): void {
+    for (const b of batches) {
+      const o = b.outcome!;
+      if (o.ok) this.completeBatch(b, o.baseOffset, o.logAppendTime, o.logStartOffset);
+      else this.failBatch(b, o.error);
+    }
+  }
+
+  /** Drops the producer id `stale` (if still current): new batches wait for a new one. */
+  private resetIdentity(stale: ProducerIdentity, reason: string): void {
+    if (!sameIdentity(this.identity, stale)) return;
+    this.logger.info({ producerId: stale.producerId, producerEpoch: stale.producerEpoch, reason }, 'producer id dropped');
+    this.identity = undefined;
+  }
+
+  /** The producer id, asking any broker (InitProducerId, with retries) when there is none. */
+  private ensureIdentity(): Promise<ProducerIdentity> {
+    if (this.identity !== undefined) return Promise.resolve(this.identity);
+    if (this.identityRequest === undefined) {
+      const request = this.initProducerId();
+      this.identityRequest = request;
+      request
+        .then(
+          (identity) => {
+            this.identity = identity;
+            this.logger.info({ producerId: identity.producerId, producerEpoch: identity.producerEpoch }, 'producer id assigned');
+          },
+          (err: unknown) => {
+            // Sends cannot go without one: fail those waiting (later sends ask again).
+            this.logger.warn({ err }, 'InitProducerId failed');
+            const waiting = this.accumulator.removeAll((b) => b.order === undefined);
+            for (const b of waiting) this.failBatch(b, err instanceof Error ? err : new Error(String(err)));
+          },
+        )
+        .finally(() => {
+          this.identityRequest = undefined;
+          this.wake();
+        });
+    }
+    return this.identityRequest;
+  }
+
+  private async initProducerId(): Promise<ProducerIdentity> {
+    return this.cluster.retry(
+      async (attempt) => {
+        const response = await this.cluster.call(this.cluster.someBrokerConnection(attempt), 'InitProducerId', {});
+        const error = errorFromCode(response.error_code, response.error_message || undefined);
+        if (error !== undefined) throw error;
+        const producerId = int64ToNumber(response.producer_id, 'producer_id');
+        const producerEpoch = response.producer_epoch;
+        // The batch header holds the epoch in 16 bits.
+        if (producerId < 0 || !Number.isInteger(producerEpoch) || producerEpoch < 0 || producerEpoch > 0x7fff) {
+          throw new SamsaError('UNKNOWN_SERVER_ERROR', `InitProducerId answered producer id ${response.producer_id}, epoch ${producerEpoch}`);
+        }
+        return Object.freeze({ producerId, producerEpoch });
+      },
+      undefined,
+      this.config.retry,
+    );
   }
 
   private refreshMetadata(): void {

@@ -14,6 +14,8 @@ import type {
   DescribeTopicsResponse__Output,
   FetchRequest,
   FetchResponse__Output,
+  InitProducerIdRequest,
+  InitProducerIdResponse__Output,
   ListOffsetsRequest,
   ListOffsetsResponse__Output,
   ListTopicsRequest,
@@ -37,6 +39,7 @@ export interface RpcTypes {
   Produce: [ProduceRequest, ProduceResponse__Output];
   Fetch: [FetchRequest, FetchResponse__Output];
   ListOffsets: [ListOffsetsRequest, ListOffsetsResponse__Output];
+  InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];
 }
 
 export type RpcName = keyof RpcTypes;

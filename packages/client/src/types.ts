@@ -123,9 +123,17 @@ export interface ProducerConfig {
   lingerMs?: number;
   /** Bytes of records per partition batch; a batch is sent when full or after lingerMs. */
   batchSize?: number;
-  /** Produce requests in flight per broker. */
+  /** Produce requests in flight per broker; with idempotence also per partition (at most 5). */
   maxInFlightRequests?: number;
+  /** acks=all by default; an idempotent producer needs it. */
   acks?: Acks;
+  /**
+   * Sequence numbers on every batch, so the broker drops retried duplicates and refuses gaps:
+   * retries never duplicate or reorder a partition's records (Kafka's enable.idempotence).
+   * Default true; left out, it turns off by itself when acks is not 'all' or maxInFlightRequests
+   * is above 5; set to true with either, it is an INVALID_CONFIG error.
+   */
+  idempotent?: boolean;
   /** How long the broker may wait for acks=all, in ms. */
   timeoutMs?: number;
   maxRequestBytes?: number;

@@ -45,6 +45,7 @@ export class ImageDelta {
   private appliedIndex: number;
   private nextProducerId: number;
   private brokers: Map<number, BrokerRegistration> | undefined;
+  private brokerConfigs: Map<number, ReadonlyMap<string, string>> | undefined;
   /** Topics created or changed in this delta, by id string. */
   private readonly touched = new Map<string, MutableTopic>();
   /** Ids (and names) of base topics deleted in this delta. */
@@ -119,6 +120,7 @@ export class ImageDelta {
       topicsById,
       topicsByName,
       nextProducerId: this.nextProducerId,
+      brokerConfigs: this.brokerConfigs ?? this.base.brokerConfigs,
       appliedIndex: this.appliedIndex,
     });
   }
@@ -251,6 +253,19 @@ export class ImageDelta {
   }
 
   private configChanged(r: ConfigChangedRecord__Output): void {
+    if (r.topic_id.length === 0) {
+      // A broker's dynamic configs.
+      this.brokerConfigs ??= new Map(this.base.brokerConfigs);
+      const configs = new Map(this.brokerConfigs.get(r.broker_id) ?? []);
+      for (const key of r.deleted) {
+        assert(!Object.hasOwn(r.set, key), `ConfigChanged both sets and deletes ${key}`);
+        configs.delete(key);
+      }
+      for (const [key, value] of Object.entries(r.set)) configs.set(key, value);
+      if (configs.size === 0) this.brokerConfigs.delete(r.broker_id);
+      else this.brokerConfigs.set(r.broker_id, configs);
+      return;
+    }
     assert(r.topic_id.length === 16, `ConfigChanged with a topic id of ${r.topic_id.length} bytes`);
     const topic = this.mutableTopic(topicIdToString(r.topic_id), 'ConfigChanged');
     for (const key of r.deleted) {

@@ -86,6 +86,29 @@ export function partitionChangesOnUnfence(image: MetadataImage, brokerId: number
   return changes(image, (p) => p.leaderId === NO_LEADER, (id) => id === brokerId || live(id), unclean);
 }
 
+/**
+ * Preferred-leader election for one partition: its first replica leads again when it is in the ISR
+ * and live; undefined when it already leads or cannot (`reason` says which).
+ */
+export function preferredLeaderChange(state: PartitionState, isLive: (brokerId: number) => boolean): { next?: PartitionState; reason?: 'ELECTION_NOT_NEEDED' | 'PREFERRED_LEADER_NOT_AVAILABLE' } {
+  const preferred = state.replicas[0];
+  if (preferred === undefined) return { reason: 'PREFERRED_LEADER_NOT_AVAILABLE' };
+  if (state.leaderId === preferred) return { reason: 'ELECTION_NOT_NEEDED' };
+  if (!state.isr.includes(preferred) || !isLive(preferred)) return { reason: 'PREFERRED_LEADER_NOT_AVAILABLE' };
+  return { next: { replicas: state.replicas, leaderId: preferred, leaderEpoch: state.leaderEpoch + 1, isr: state.isr, partitionEpoch: state.partitionEpoch + 1 } };
+}
+
+/**
+ * Unclean election for one partition without a leader: the first live replica leads and becomes
+ * the whole ISR (records only the lost ISR had are gone).
+ */
+export function uncleanLeaderChange(state: PartitionState, isLive: (brokerId: number) => boolean): { next?: PartitionState; reason?: 'ELECTION_NOT_NEEDED' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE' } {
+  if (state.leaderId !== NO_LEADER && isLive(state.leaderId)) return { reason: 'ELECTION_NOT_NEEDED' };
+  const next = electPartition(state, isLive, true);
+  if (next === undefined || next.leaderId === NO_LEADER) return { reason: 'ELIGIBLE_LEADERS_NOT_AVAILABLE' };
+  return { next };
+}
+
 /** Partitions led by each broker, and replicas each holds (for cluster status). */
 export function leadershipCounts(image: MetadataImage): Map<number, { leaders: number; replicas: number }> {
   const out = new Map<number, { leaders: number; replicas: number }>();

@@ -9,14 +9,15 @@ import type { ErrorCodeName } from '@samsa/protocol';
 import { validateConfig } from './config.js';
 import type { ControllerConfig } from './config.js';
 import { TOPIC_NAME_LENGTH_MAX, TOPIC_PARTITIONS_MAX } from './config.js';
-import { NO_UNCLEAN_LEADER_ELECTION, partitionChangesOnFence, partitionChangesOnUnfence } from './election.js';
+import { electPartition, partitionChangesOnFence, partitionChangesOnUnfence, preferredLeaderChange, uncleanLeaderChange } from './election.js';
 import type { UncleanLeaderElection } from './election.js';
-import { liveBrokerIds, partitionCount, replicationFactorOf, topicById } from './image.js';
+import { NO_LEADER, liveBrokerIds, partitionCount, replicationFactorOf, topicById } from './image.js';
 import type { BrokerEndpointInfo, MetadataImage, PartitionState } from './image.js';
 import type { MetadataLog } from './metadata-log.js';
 import { Records } from './records.js';
 import type { MetadataRecord } from './records.js';
-import { topicConfigDef, validateTopicConfigs } from './topic-config.js';
+import { BROKER_DYNAMIC_CONFIGS, brokerConfigDef } from './broker-dynamic-config.js';
+import { topicConfigDef, uncleanLeaderElectionEnabled, validateTopicConfigs } from './topic-config.js';
 
 const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
 
@@ -104,12 +105,21 @@ export interface IsrChangeOutcome {
   readonly error?: SamsaError;
 }
 
+export interface ElectionOutcome {
+  readonly topic: string;
+  /** -1 for an unknown topic. */
+  readonly partition: number;
+  /** The state after the election, or the current one with an error. */
+  readonly state?: PartitionState;
+  readonly error?: SamsaError;
+}
+
 export interface ControllerFrontendOptions {
   readonly config?: Partial<ControllerConfig>;
   readonly logger: Logger;
   /** Source of topic ids (tests inject deterministic ones). */
   readonly newTopicId?: () => Buffer;
-  /** Whether a topic may elect a leader from outside its ISR (default: never; issue 5 adds the topic config). */
+  /** Whether a topic may elect a leader from outside its ISR (default: its unclean.leader.election.enable). */
   readonly uncleanLeaderElection?: UncleanLeaderElection;
 }
 
@@ -133,7 +143,7 @@ export class ControllerFrontend {
     this.config = validateConfig(options.config);
     this.log = options.logger.child({ component: 'controller' });
     this.newTopicId = options.newTopicId ?? newTopicId;
-    this.unclean = options.uncleanLeaderElection ?? NO_UNCLEAN_LEADER_ELECTION;
+    this.unclean = options.uncleanLeaderElection ?? uncleanLeaderElectionEnabled;
   }
 
   get image(): MetadataImage {
@@ -275,6 +285,33 @@ export class ControllerFrontend {
     });
   }
 
+  /** AlterConfigs of a broker's dynamic configs; an empty value or `delete` removes a key. */
+  alterBrokerConfigs(brokerId: number, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.image.brokers.has(brokerId)) throw new SamsaError('BROKER_ID_NOT_REGISTERED', `broker ${brokerId} is not registered`);
+      const current = this.image.brokerConfigs.get(brokerId) ?? new Map<string, string>();
+      const set: Record<string, string> = {};
+      const removed = new Set<string>();
+      for (const [key, value] of Object.entries(changes.set ?? {})) {
+        if (value === '') removed.add(key);
+        else set[key] = value;
+      }
+      for (const key of changes.delete ?? []) {
+        if (Object.hasOwn(set, key)) throw new SamsaError('INVALID_CONFIG', `config ${JSON.stringify(key)} is both set and deleted`);
+        removed.add(key);
+      }
+      for (const key of [...Object.keys(set), ...removed]) {
+        if (brokerConfigDef(key) === undefined) throw new SamsaError('INVALID_CONFIG', `unknown dynamic broker config ${JSON.stringify(key)} (known: ${BROKER_DYNAMIC_CONFIGS.map((d) => d.name).join(', ')})`);
+      }
+      for (const [key, value] of Object.entries(set)) brokerConfigDef(key)!.validate(value);
+      const effectiveSet = Object.fromEntries(Object.entries(set).filter(([k, v]) => current.get(k) !== v));
+      const effectiveDeleted = [...removed].filter((k) => current.has(k));
+      if (options.validateOnly === true || (Object.keys(effectiveSet).length === 0 && effectiveDeleted.length === 0)) return;
+      await this.metadataLog.append([Records.brokerConfigChanged(brokerId, effectiveSet, effectiveDeleted)]);
+      this.log.info({ brokerId, set: effectiveSet, deleted: effectiveDeleted }, 'broker configs changed');
+    });
+  }
+
   /**
    * Registers a broker (a new incarnation per process start), fenced: it is unfenced once it has
    * caught up with the metadata (unfenceBroker). A new incarnation replaces the old one, whose
@@ -319,6 +356,7 @@ export class ControllerFrontend {
       if (b === undefined || b.incarnationId !== incarnationId || b.fenced) return undefined;
       if (options.stillDue !== undefined && !options.stillDue()) return undefined;
       const changes = partitionChangesOnFence(image, brokerId, this.unclean);
+      this.warnUnclean(image, changes);
       const index = await this.metadataLog.append([Records.brokerFenced(brokerId, incarnationId), ...changes]);
       this.log.warn({ brokerId, incarnationId, reason: options.reason, partitionsChanged: changes.length, index }, 'broker fenced');
       return index;
@@ -337,6 +375,7 @@ export class ControllerFrontend {
       if (b === undefined || b.incarnationId !== incarnationId || !b.fenced) return undefined;
       if (options.eligible !== undefined && !options.eligible()) return undefined;
       const changes = partitionChangesOnUnfence(image, brokerId, this.unclean);
+      this.warnUnclean(image, changes);
       const index = await this.metadataLog.append([Records.brokerUnfenced(brokerId, incarnationId), ...changes]);
       this.log.info({ brokerId, incarnationId, partitionsChanged: changes.length, index }, 'broker unfenced');
       return index;
@@ -409,9 +448,9 @@ export class ControllerFrontend {
           fail('INELIGIBLE_REPLICA', `broker ${notReplica} is not a replica of ${where}`, state);
           continue;
         }
-        const ineligible = isr.find((id) => !state.isr.includes(id) && image.brokers.get(id)?.fenced !== false);
+        const ineligible = isr.find((id) => !state.isr.includes(id) && (image.brokers.get(id)?.fenced !== false || this.shuttingDown(id)));
         if (ineligible !== undefined) {
-          fail('INELIGIBLE_REPLICA', `broker ${ineligible} cannot join the ISR of ${where}: it is fenced`, state);
+          fail('INELIGIBLE_REPLICA', `broker ${ineligible} cannot join the ISR of ${where}: it is fenced or shutting down`, state);
           continue;
         }
         if (isr.length === state.isr.length && isr.every((id, i) => state.isr[i] === id)) {
@@ -433,10 +472,153 @@ export class ControllerFrontend {
           return { outcomes, index: this.image.appliedIndex };
         }
         this.log.info({ brokerId, partitions: records.length, index }, 'ISR changes committed');
+        // A preferred replica back in its ISR (a broker that returned and caught up) leads again:
+        // leadership returns to where placement spread it, without an operator.
+        const live = (id: number): boolean => this.image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+        const elections: MetadataRecord[] = [];
+        for (const p of pending) {
+          const o = outcomes[p.at]!;
+          const topic = topicById(this.image, o.topicId);
+          const state = topic?.partitions[o.partition];
+          if (topic === undefined || state === undefined || state.partitionEpoch !== p.next.partitionEpoch) continue;
+          const { next } = preferredLeaderChange(state, live);
+          if (next !== undefined) elections.push(Records.partitionChanged({ topicId: topic.id, partition: o.partition, ...next }));
+        }
+        if (elections.length > 0) {
+          try {
+            index = await this.metadataLog.append(elections);
+            this.log.info({ partitions: elections.length, index }, 'preferred leaders elected after rejoining their ISR');
+          } catch (err) {
+            this.log.warn({ err }, 'preferred leader election after an ISR change failed; rebalance-leaders can retry it');
+          }
+        }
       }
       return { outcomes, index };
     });
   }
+
+  /**
+   * Leader election on demand (samsa topics rebalance-leaders, ElectLeaders): PREFERRED moves each
+   * partition's leadership to its first replica when that one is in sync and live; UNCLEAN elects
+   * an out-of-sync live replica for a partition that has no leader. `targets` undefined: every
+   * partition of every topic.
+   */
+  electLeaders(type: 'PREFERRED' | 'UNCLEAN', targets?: readonly { topic: string; partitions?: readonly number[] }[]): Promise<{ outcomes: ElectionOutcome[]; index: number }> {
+    return this.exclusive(async () => {
+      const image = this.image;
+      const live = (id: number): boolean => image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+      const outcomes: ElectionOutcome[] = [];
+      const records: MetadataRecord[] = [];
+      const changed: number[] = [];
+      const wanted: readonly { topic: string; partitions?: readonly number[] }[] = targets ?? [...image.topicsByName.keys()].sort().map((topic) => ({ topic }));
+      for (const t of wanted) {
+        const topic = image.topicsByName.get(t.topic);
+        const partitions = t.partitions ?? (topic === undefined ? [] : topic.partitions.map((_, i) => i));
+        if (topic === undefined) {
+          outcomes.push({ topic: t.topic, partition: -1, error: new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${JSON.stringify(t.topic)} does not exist`) });
+          continue;
+        }
+        for (const partition of partitions) {
+          const state = topic.partitions[partition];
+          if (state === undefined) {
+            outcomes.push({ topic: t.topic, partition, error: new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${t.topic} has no partition ${partition}`) });
+            continue;
+          }
+          const r = type === 'PREFERRED' ? preferredLeaderChange(state, live) : uncleanLeaderChange(state, live);
+          if (r.next === undefined) {
+            const why = r.reason ?? 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
+            const message =
+              why === 'ELECTION_NOT_NEEDED'
+                ? `${t.topic}-${partition} already has the leader this election would pick (${state.leaderId})`
+                : why === 'PREFERRED_LEADER_NOT_AVAILABLE'
+                  ? `the preferred leader ${state.replicas[0]} of ${t.topic}-${partition} is fenced or not in the ISR [${state.isr.join(',')}]`
+                  : `no live replica of ${t.topic}-${partition} can lead`;
+            outcomes.push({ topic: t.topic, partition, state, error: new SamsaError(why, message) });
+            continue;
+          }
+          if (type === 'UNCLEAN') this.log.warn({ topic: t.topic, partition, leaderId: r.next.leaderId, lostIsr: state.isr }, 'UNCLEAN leader election: an out-of-sync replica leads; records only the old ISR had are lost');
+          records.push(Records.partitionChanged({ topicId: topic.id, partition, ...r.next }));
+          changed.push(outcomes.length);
+          outcomes.push({ topic: t.topic, partition, state: r.next });
+        }
+      }
+      let index = image.appliedIndex;
+      if (records.length > 0) {
+        try {
+          index = await this.metadataLog.append(records);
+        } catch (err) {
+          const e = asSamsaError(err, this.log);
+          for (const at of changed) outcomes[at] = { topic: outcomes[at]!.topic, partition: outcomes[at]!.partition, error: e };
+          return { outcomes, index: this.image.appliedIndex };
+        }
+        this.log.info({ type, partitions: records.length, index }, 'leaders elected');
+      }
+      return { outcomes, index };
+    });
+  }
+
+  /**
+   * Controlled shutdown of `brokerId`: every partition it leads gets another in-sync live leader
+   * where there is one, and it leaves every ISR it is not the last member of (one commit). Does
+   * nothing when that is already so. Resolves with the commit's index, if any.
+   */
+  moveAwayFrom(brokerId: number, incarnationId: string): Promise<number | undefined> {
+    return this.exclusive(async () => {
+      const image = this.image;
+      const b = image.brokers.get(brokerId);
+      if (b === undefined || b.incarnationId !== incarnationId || b.fenced) return undefined;
+      // The changes of a fence, without the fence (the broker still serves while it hands over),
+      // and never to a broker that is shutting down too. A partition no other live in-sync
+      // replica can lead keeps its leader: it goes offline only when the broker actually stops.
+      const isLive = (id: number): boolean => id !== brokerId && image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+      const changes: MetadataRecord[] = [];
+      for (const topic of image.topicsById.values()) {
+        topic.partitions.forEach((state, partition) => {
+          if (state.leaderId !== brokerId && !state.isr.includes(brokerId)) return;
+          const next = electPartition(state, isLive, false, brokerId);
+          if (next === undefined || next.leaderId === NO_LEADER) return;
+          changes.push(Records.partitionChanged({ topicId: topic.id, partition, ...next }));
+        });
+      }
+      if (changes.length === 0) return undefined;
+      const index = await this.metadataLog.append(changes);
+      this.log.info({ brokerId, partitionsChanged: changes.length, index }, 'controlled shutdown: leaderships moved and ISRs left');
+      return index;
+    });
+  }
+
+  /** Whether `brokerId` leads nothing another live in-sync replica could lead, and sits in no ISR with others. */
+  nothingToMove(brokerId: number): boolean {
+    const image = this.image;
+    for (const topic of image.topicsById.values()) {
+      for (const p of topic.partitions) {
+        if (!p.isr.includes(brokerId) || p.isr.length === 1) continue;
+        // In an ISR with others: it could leave it (or hand over leadership) if one of them is live
+        // and not shutting down too (the same test moveAwayFrom applies).
+        if (p.isr.some((id) => id !== brokerId && image.brokers.get(id)?.fenced === false && !this.shuttingDown(id))) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Says so loudly when an election among `changes` took a leader from outside the ISR. */
+  private warnUnclean(image: MetadataImage, changes: readonly MetadataRecord[]): void {
+    for (const r of changes) {
+      // Built by Records.partitionChanged: every field is there.
+      const c = r.partition_changed as { topic_id: Buffer; partition: number; leader_id: number; leader_epoch: number } | null | undefined;
+      if (c === undefined || c === null) continue;
+      const topic = topicById(image, c.topic_id);
+      const before = topic?.partitions[c.partition];
+      if (before === undefined || c.leader_id < 0 || before.isr.includes(c.leader_id)) continue;
+      this.log.warn(
+        { topic: topic!.name, partition: c.partition, leaderId: c.leader_id, leaderEpoch: c.leader_epoch, lostIsr: before.isr },
+        'UNCLEAN leader election: no in-sync replica is left, an out-of-sync replica leads (unclean.leader.election.enable); records only the old ISR had are lost',
+      );
+    }
+  }
+
+  /** Brokers in controlled shutdown take no leadership (set by the QuorumController). */
+  shuttingDown: (brokerId: number) => boolean = () => false;
 
   /** Hands a registered broker the next block of producer ids (`brokerEpoch` -1: not checked). */
   allocateProducerIds(brokerId: number, brokerEpoch = -1): Promise<{ firstProducerId: number; blockSize: number }> {

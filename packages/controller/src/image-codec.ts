@@ -9,7 +9,9 @@
 // u64, brokers (u32 count; id u32, incarnation, epoch u64, fenced u8, rack, endpoints: u32 count of
 // name, host, port u16), topics (u32 count; id 16 bytes, name, internal u8, configs: u32 count of
 // key, value; partitions: u32 count of replicas (u32 count, i32 each), leader i32, leader epoch
-// i32, ISR (u32 count, i32 each), partition epoch i32), then a CRC-32 of everything before it.
+// i32, ISR (u32 count, i32 each), partition epoch i32), broker configs (version 2: u32 count; broker
+// id u32, u32 count of key, value), then a CRC-32 of everything before it. Version 1 (no broker
+// configs) is still read.
 // Strings are a u32 byte length and UTF-8.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -17,7 +19,7 @@ import { SamsaError, TOPIC_ID_BYTES, topicIdToString } from '@samsa/protocol';
 import type { BrokerEndpointInfo, BrokerRegistration, MetadataImage, PartitionState, TopicImage } from './image.js';
 
 const MAGIC = Buffer.from('SMIG', 'ascii');
-export const IMAGE_CODEC_VERSION = 1;
+export const IMAGE_CODEC_VERSION = 2;
 const CRC_BYTES = 4;
 
 class Writer {
@@ -203,6 +205,17 @@ export function encodeImage(image: MetadataImage): Buffer {
       w.i32(p.partitionEpoch);
     }
   }
+  const brokerConfigs = [...image.brokerConfigs.entries()].sort(([a], [b]) => byNumber(a, b));
+  w.u32(brokerConfigs.length);
+  for (const [id, configs] of brokerConfigs) {
+    w.u32(id);
+    const entries = [...configs.entries()].sort(([a], [b]) => byString(a, b));
+    w.u32(entries.length);
+    for (const [k, v] of entries) {
+      w.str(k);
+      w.str(v);
+    }
+  }
   return w.finish();
 }
 
@@ -215,7 +228,7 @@ export function decodeImage(bytes: Uint8Array): MetadataImage {
   const r = new Reader(body);
   if (!r.bytes(MAGIC.length).equals(MAGIC)) throw corrupt('no image header');
   const version = r.u16();
-  if (version !== IMAGE_CODEC_VERSION) throw corrupt(`version ${version}; this build reads version ${IMAGE_CODEC_VERSION}`);
+  if (version !== IMAGE_CODEC_VERSION && version !== 1) throw corrupt(`version ${version}; this build reads versions 1 to ${IMAGE_CODEC_VERSION}`);
   const clusterId = r.str();
   const appliedIndex = r.u64();
   const nextProducerId = r.u64();
@@ -265,8 +278,20 @@ export function decodeImage(bytes: Uint8Array): MetadataImage {
     topicsById.set(idString, topic);
     topicsByName.set(name, topic);
   }
+  const brokerConfigs = new Map<number, ReadonlyMap<string, string>>();
+  if (version >= 2) {
+    const count = r.count(8);
+    for (let i = 0; i < count; i++) {
+      const id = r.u32();
+      const configs = new Map<string, string>();
+      const n = r.count(8);
+      for (let j = 0; j < n; j++) configs.set(r.str(), r.str());
+      if (brokerConfigs.has(id)) throw corrupt(`configs of broker ${id} twice`);
+      brokerConfigs.set(id, configs);
+    }
+  }
   if (r.remaining !== 0) throw corrupt(`${r.remaining} bytes after the image`);
-  return Object.freeze({ clusterId, brokers, topicsById, topicsByName, nextProducerId, appliedIndex });
+  return Object.freeze({ clusterId, brokers, topicsById, topicsByName, nextProducerId, brokerConfigs, appliedIndex });
 }
 
 /** sha256 (hex) of the image's encoding: equal images, equal hashes, on every node. */

@@ -56,6 +56,8 @@ export interface MetadataImage {
   readonly topicsByName: ReadonlyMap<string, TopicImage>;
   /** The first producer id not yet handed out. */
   readonly nextProducerId: number;
+  /** Each broker's dynamic configs (follower.replication.throttled.rate), only the keys set. */
+  readonly brokerConfigs: ReadonlyMap<number, ReadonlyMap<string, string>>;
   /** Index of the last metadata log entry applied; 0 before the first. */
   readonly appliedIndex: number;
 }
@@ -67,6 +69,7 @@ export function emptyImage(clusterId: string): MetadataImage {
     topicsById: new Map(),
     topicsByName: new Map(),
     nextProducerId: 0,
+    brokerConfigs: new Map(),
     appliedIndex: 0,
   });
 }

@@ -53,10 +53,11 @@ export type {
   CreateTopicOutcome,
   CreateTopicSpec,
   DeleteTopicOutcome,
+  ElectionOutcome,
   IsrChangeOutcome,
   IsrChangeRequest,
 } from './frontend.js';
-export { NO_UNCLEAN_LEADER_ELECTION, electPartition, leadershipCounts, partitionChangesOnFence, partitionChangesOnUnfence } from './election.js';
+export { NO_UNCLEAN_LEADER_ELECTION, electPartition, leadershipCounts, partitionChangesOnFence, partitionChangesOnUnfence, preferredLeaderChange, uncleanLeaderChange } from './election.js';
 export type { UncleanLeaderElection } from './election.js';
 export { BrokerHeartbeatManager, HEARTBEAT_STALL_TOLERANCE_MS_DEFAULT } from './heartbeat-manager.js';
 export type { BrokerHeartbeatManagerOptions, BrokerLiveness, ExpiryReason } from './heartbeat-manager.js';
@@ -72,6 +73,7 @@ export {
   describeTopicConfigs,
   topicConfigDef,
   topicSettings,
+  uncleanLeaderElectionEnabled,
   validateTopicConfigs,
 } from './topic-config.js';
 export type { ConfigValue, TimestampType, TopicConfigContext, TopicConfigDef, TopicSettings } from './topic-config.js';
@@ -79,3 +81,5 @@ export { BROKER_SESSION_TIMEOUT_MS_MAX, BROKER_SESSION_TIMEOUT_MS_MIN, DEFAULTS,
 export type { ControllerConfig } from './config.js';
 export { RaftMetadataLog } from './raft-metadata-log.js';
 export type { RaftMetadataLogOptions } from './raft-metadata-log.js';
+export { BROKER_DYNAMIC_CONFIGS, FOLLOWER_THROTTLE_KEY, brokerConfigDef, followerThrottleBytesPerSec } from './broker-dynamic-config.js';
+export type { BrokerConfigDef } from './broker-dynamic-config.js';

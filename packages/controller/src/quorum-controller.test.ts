@@ -111,7 +111,7 @@ describe('QuorumController', () => {
     expect(log.image.brokers.get(1)).toMatchObject({ fenced: true, epoch });
     const stream = controller.newHeartbeatStream();
     const behind = await controller.heartbeat(stream, { brokerId: 1, incarnationId: 'a', brokerEpoch: epoch, appliedOffset: epoch - 1 });
-    expect(behind).toEqual({ errorCode: 'NONE', errorMessage: '', fenced: true, controllerId: 100, metadataOffset: epoch });
+    expect(behind).toEqual({ errorCode: 'NONE', errorMessage: '', fenced: true, controllerId: 100, metadataOffset: epoch, shouldShutDown: false });
     const caughtUp = await controller.heartbeat(stream, { brokerId: 1, incarnationId: 'a', brokerEpoch: epoch, appliedOffset: epoch });
     expect(caughtUp).toMatchObject({ errorCode: 'NONE', fenced: false, metadataOffset: epoch + 1 });
     expect(log.image.brokers.get(1)?.fenced).toBe(false);

@@ -16,7 +16,7 @@ import type { ControllerConfig } from './config.js';
 import { leadershipCounts } from './election.js';
 import type { UncleanLeaderElection } from './election.js';
 import { ControllerFrontend } from './frontend.js';
-import type { BrokerRegistrationRequest, CreateTopicOutcome, CreateTopicSpec, DeleteTopicOutcome, IsrChangeOutcome, IsrChangeRequest } from './frontend.js';
+import type { BrokerRegistrationRequest, CreateTopicOutcome, CreateTopicSpec, DeleteTopicOutcome, ElectionOutcome, IsrChangeOutcome, IsrChangeRequest } from './frontend.js';
 import { BrokerHeartbeatManager } from './heartbeat-manager.js';
 import type { ExpiryReason } from './heartbeat-manager.js';
 import { imageHash } from './image-codec.js';
@@ -41,6 +41,8 @@ export interface BrokerHeartbeat {
   readonly brokerEpoch: number;
   /** The last metadata offset the broker applied. */
   readonly appliedOffset: number;
+  /** Controlled shutdown: the broker is stopping and asks for its leaderships to move away. */
+  readonly wantShutDown?: boolean;
 }
 
 export interface HeartbeatAnswer {
@@ -50,6 +52,8 @@ export interface HeartbeatAnswer {
   readonly controllerId: number;
   /** The controller's applied metadata offset when it answered. */
   readonly metadataOffset: number;
+  /** Controlled shutdown: the broker leads nothing it could hand over and sits in no ISR it could leave, as of metadataOffset. */
+  readonly shouldShutDown: boolean;
 }
 
 export interface BrokerStatusInfo {
@@ -91,6 +95,8 @@ export class QuorumController {
   private readonly clock: Clock;
   private readonly heartbeats: BrokerHeartbeatManager;
   private readonly unfencing = new Map<number, Promise<unknown>>();
+  /** Brokers in controlled shutdown (broker id -> incarnation); a new incarnation or a fence ends it. */
+  private readonly shuttingDown = new Map<number, string>();
   private offLeaderChange: (() => void) | undefined;
   private nextStreamId = 1;
   private started = false;
@@ -106,6 +112,13 @@ export class QuorumController {
       ...(options.newTopicId !== undefined ? { newTopicId: options.newTopicId } : {}),
       ...(options.uncleanLeaderElection !== undefined ? { uncleanLeaderElection: options.uncleanLeaderElection } : {}),
     });
+    this.frontend.shuttingDown = (brokerId) => {
+      const incarnation = this.shuttingDown.get(brokerId);
+      if (incarnation === undefined) return false;
+      if (this.image.brokers.get(brokerId)?.incarnationId === incarnation) return true;
+      this.shuttingDown.delete(brokerId); // restarted since
+      return false;
+    };
     this.heartbeats = new BrokerHeartbeatManager({
       sessionTimeoutMs: this.config.brokerSessionTimeoutMs,
       streamCloseGraceMs: this.config.brokerStreamCloseGraceMs,
@@ -199,12 +212,13 @@ export class QuorumController {
   async heartbeat(streamId: number, hb: BrokerHeartbeat): Promise<HeartbeatAnswer> {
     this.requireActive();
     const controllerId = this.metadataLog.nodeId;
-    const answer = (errorCode: HeartbeatAnswer['errorCode'], errorMessage: string, fenced: boolean): HeartbeatAnswer => ({
+    const answer = (errorCode: HeartbeatAnswer['errorCode'], errorMessage: string, fenced: boolean, shouldShutDown = false): HeartbeatAnswer => ({
       errorCode,
       errorMessage,
       fenced,
       controllerId,
       metadataOffset: this.metadataLog.appliedIndex,
+      shouldShutDown,
     });
     const registration = this.image.brokers.get(hb.brokerId);
     if (registration === undefined) return answer('BROKER_ID_NOT_REGISTERED', `broker ${hb.brokerId} is not registered`, true);
@@ -214,10 +228,31 @@ export class QuorumController {
     // A registration this manager has not seen (committed just before an election) starts its session now.
     this.heartbeats.registered(hb.brokerId, hb.incarnationId);
     this.heartbeats.heartbeat(streamId, hb.brokerId, hb.incarnationId, hb.appliedOffset);
+    if (hb.wantShutDown === true) {
+      const shouldShutDown = await this.controlledShutdown(hb.brokerId, hb.incarnationId);
+      const now = this.image.brokers.get(hb.brokerId);
+      const current = now?.incarnationId === hb.incarnationId;
+      return answer(current ? 'NONE' : 'STALE_BROKER_EPOCH', current ? '' : `broker ${hb.brokerId} was replaced meanwhile`, !current || now.fenced, shouldShutDown);
+    }
     if (registration.fenced && hb.appliedOffset >= registration.epoch) await this.unfence(hb.brokerId, hb.incarnationId);
     const now = this.image.brokers.get(hb.brokerId);
     const current = now?.incarnationId === hb.incarnationId;
     return answer(current ? 'NONE' : 'STALE_BROKER_EPOCH', current ? '' : `broker ${hb.brokerId} was replaced meanwhile`, !current || now.fenced);
+  }
+
+  /**
+   * Controlled shutdown (Kafka's, in KRaft form): the broker asked in its heartbeat. It is marked
+   * as shutting down (no new leadership, no ISR rejoin), its leaderships move to other in-sync
+   * replicas and it leaves every ISR it is not the last member of, in one commit. True once
+   * nothing is left to move: the broker may stop.
+   */
+  private async controlledShutdown(brokerId: number, incarnationId: string): Promise<boolean> {
+    if (this.shuttingDown.get(brokerId) !== incarnationId) {
+      this.shuttingDown.set(brokerId, incarnationId);
+      this.log.info({ brokerId, incarnationId }, 'controlled shutdown requested');
+    }
+    await this.frontend.moveAwayFrom(brokerId, incarnationId);
+    return this.frontend.nothingToMove(brokerId);
   }
 
   /** One unfence per broker at a time; heartbeats that come meanwhile wait for it. */
@@ -250,6 +285,12 @@ export class QuorumController {
     return this.frontend.alterPartition(brokerId, brokerEpoch, changes);
   }
 
+  /** ElectLeaders: preferred or unclean elections (see ControllerFrontend.electLeaders). */
+  async electLeaders(type: 'PREFERRED' | 'UNCLEAN', targets?: readonly { topic: string; partitions?: readonly number[] }[]): Promise<{ outcomes: ElectionOutcome[]; index: number }> {
+    this.requireActive();
+    return this.frontend.electLeaders(type, targets);
+  }
+
   async allocateProducerIds(brokerId: number, brokerEpoch: number): Promise<{ firstProducerId: number; blockSize: number }> {
     this.requireActive();
     return this.frontend.allocateProducerIds(brokerId, brokerEpoch);
@@ -269,6 +310,13 @@ export class QuorumController {
   }
 
   /** Throws UNKNOWN_TOPIC_OR_PARTITION / INVALID_CONFIG like the frontend; resolves with the offset that has the change. */
+  /** AlterConfigs of a broker's dynamic configs; resolves with the applied index. */
+  async alterBrokerConfigs(brokerId: number, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<number> {
+    this.requireActive();
+    await this.frontend.alterBrokerConfigs(brokerId, changes, options);
+    return this.metadataLog.appliedIndex;
+  }
+
   async alterConfigs(topic: string, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<number> {
     this.requireActive();
     await this.frontend.alterConfigs(topic, changes, options);

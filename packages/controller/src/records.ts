@@ -109,6 +109,9 @@ export const Records = Object.freeze({
   configChanged(topicId: Buffer, set: Readonly<Record<string, string>>, deleted: readonly string[]): MetadataRecord {
     return { config_changed: { topic_id: topicId, set: { ...set }, deleted: [...deleted] } };
   },
+  brokerConfigChanged(brokerId: number, set: Readonly<Record<string, string>>, deleted: readonly string[]): MetadataRecord {
+    return { config_changed: { topic_id: Buffer.alloc(0), broker_id: brokerId, set: { ...set }, deleted: [...deleted] } };
+  },
   producerIdsAllocated(brokerId: number, firstProducerId: number, blockSize: number): MetadataRecord {
     // A number, not the int64 string: the protobufjs verifier of encodeMetadataRecord rejects strings.
     return { producer_ids_allocated: { broker_id: brokerId, first_producer_id: firstProducerId, block_size: blockSize } };

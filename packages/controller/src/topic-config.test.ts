@@ -22,7 +22,7 @@ function topic(configs: Record<string, string>, replicationFactor = 1): TopicIma
 
 describe('topic config table', () => {
   it('has one documented row per key', () => {
-    expect(TOPIC_CONFIGS.map((d) => d.name)).toEqual(['retention.ms', 'retention.bytes', 'max.message.bytes', 'cleanup.policy', 'message.timestamp.type', 'min.insync.replicas']);
+    expect(TOPIC_CONFIGS.map((d) => d.name)).toEqual(['retention.ms', 'retention.bytes', 'max.message.bytes', 'cleanup.policy', 'message.timestamp.type', 'min.insync.replicas', 'unclean.leader.election.enable']);
     for (const d of TOPIC_CONFIGS) expect(d.doc.length).toBeGreaterThan(10);
   });
 
@@ -35,6 +35,7 @@ describe('topic config table', () => {
       'cleanup.policy': 'delete',
       'message.timestamp.type': 'CreateTime',
       'min.insync.replicas': '1',
+      'unclean.leader.election.enable': 'false',
     });
     expect(values(2)['min.insync.replicas']).toBe('1');
     expect(values(3)['min.insync.replicas']).toBe('2');
@@ -85,6 +86,7 @@ describe('topic config table', () => {
       cleanupPolicy: 'delete',
       timestampType: 'LogAppendTime',
       minInsyncReplicas: 1,
+      uncleanLeaderElection: false,
     });
   });
 });

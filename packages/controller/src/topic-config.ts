@@ -92,6 +92,15 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = Object.freeze([
     validate: (v, ctx) => void integerIn('min.insync.replicas', v, 1, Math.max(1, ctx.replicationFactor)),
     doc: 'The fewest in-sync replicas for an acks=all produce to be accepted (at most the replication factor).',
   }),
+  row({
+    name: 'unclean.leader.election.enable',
+    default: 'false',
+    defaultFor: () => 'false',
+    validate: (v) => {
+      if (v !== 'true' && v !== 'false') throw invalid('unclean.leader.election.enable', v, 'must be true or false');
+    },
+    doc: 'true: when no in-sync replica is left, an out-of-sync live replica may lead (acknowledged records may be lost). false: the partition stays offline until an in-sync replica returns.',
+  }),
 ]);
 
 const BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
@@ -132,6 +141,7 @@ export interface TopicSettings {
   readonly cleanupPolicy: string;
   readonly timestampType: TimestampType;
   readonly minInsyncReplicas: number;
+  readonly uncleanLeaderElection: boolean;
 }
 
 // Images are immutable, so settings parsed once per topic image stay right for that image.
@@ -151,7 +161,11 @@ export function topicSettings(topic: TopicImage, maxMessageBytes: number): Topic
     cleanupPolicy: values.get('cleanup.policy') ?? CLEANUP_POLICY_DELETE,
     timestampType: values.get('message.timestamp.type') === TIMESTAMP_TYPE_LOG_APPEND_TIME ? TIMESTAMP_TYPE_LOG_APPEND_TIME : TIMESTAMP_TYPE_CREATE_TIME,
     minInsyncReplicas: num('min.insync.replicas'),
+    uncleanLeaderElection: values.get('unclean.leader.election.enable') === 'true',
   });
   settingsCache.set(topic, { maxMessageBytes, settings });
   return settings;
 }
+
+/** The topic config `unclean.leader.election.enable`, as the controller's elections read it. */
+export const uncleanLeaderElectionEnabled = (topic: TopicImage): boolean => topic.configs.get('unclean.leader.election.enable') === 'true';

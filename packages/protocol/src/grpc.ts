@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ClientProtoGrpcType } from './gen/client.js';
 import type { ProtoGrpcType as ControllerProtoGrpcType } from './gen/controller.js';
+import type { ProtoGrpcType as ReplicationProtoGrpcType } from './gen/replication.js';
 
 /** Loader options; they must match the generator flags or the generated types lie. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = Object.freeze({
@@ -62,4 +63,15 @@ export function loadControllerProto(): ControllerProtoGrpcType {
     controllerProto = grpc.loadPackageDefinition(definition) as unknown as ControllerProtoGrpcType;
   }
   return controllerProto;
+}
+
+let replicationProto: ReplicationProtoGrpcType | undefined;
+
+/** The loaded replication API (`samsa.v1.ReplicaService`), loaded once per process. */
+export function loadReplicationProto(): ReplicationProtoGrpcType {
+  if (replicationProto === undefined) {
+    const definition = protoLoader.loadSync('samsa/v1/replication.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
+    replicationProto = grpc.loadPackageDefinition(definition) as unknown as ReplicationProtoGrpcType;
+  }
+  return replicationProto;
 }

@@ -11,7 +11,7 @@ export type { Clock, TimerHandle } from './clock.js';
 export { int64ToNumber, numberToInt64, ListOffsetsTimestamp } from './offsets.js';
 export type { Offset } from './offsets.js';
 export { TOPIC_ID_BYTES, newTopicId, topicIdFromString, topicIdToString } from './topic-id.js';
-export { GRPC_CHANNEL_OPTIONS, GRPC_MESSAGE_BYTES_MAX, PROTO_LOADER_OPTIONS, loadClientProto, loadControllerProto, protoDir } from './grpc.js';
+export { GRPC_CHANNEL_OPTIONS, GRPC_MESSAGE_BYTES_MAX, PROTO_LOADER_OPTIONS, loadClientProto, loadControllerProto, loadReplicationProto, protoDir } from './grpc.js';
 export { decodeMetadataRecord, encodeMetadataRecord } from './metadata-records.js';
 export {
   BATCH_HEADER_BYTES,

@@ -2,10 +2,24 @@
 // batching and fetching without a broker process. It keeps real record batches (validated and
 // stamped with the protocol package's codec), answers per-partition errors as a broker does
 // (NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE, RECORD_TOO_LARGE), long-polls fetches on the
-// injected clock, and lets a test intercept any call to fail it, delay it or hold it.
+// injected clock, and lets a test intercept any call to fail it, delay it or hold it before the
+// broker handles it (so requests can arrive in any order), and drop or hold its answer after
+// (a lost response; answers in any order).
+//
+// Idempotent producers get the broker's rules (Kafka's ProducerStateManager, written here
+// independently of the SDK's sequencer): InitProducerId hands out ids; per partition and producer
+// id, the last 5 batches are remembered; a batch equal to one of them is a duplicate, answered
+// NONE with its original base offset and not appended; a first sequence other than last + 1
+// (wrapping after 2^31 - 1) is OUT_OF_ORDER_SEQUENCE_NUMBER; an id without state whose sequence
+// does not start at 0 is UNKNOWN_PRODUCER_ID; an older epoch is INVALID_PRODUCER_EPOCH; and a
+// request with more than one batch for a partition is INVALID_RECORD when they carry a producer id.
+// The state lives with the partition, so a new leader knows it (as replicas rebuild it).
 import { SamsaError, newTopicId, readBatchHeader, stampBatch, validateBatches } from '@samsa/protocol';
 import type {
+  BatchHeader,
+  ErrorCodeName,
   FetchResponse__Output,
+  InitProducerIdResponse__Output,
   ListOffsetsResponse__Output,
   MetadataResponse__Output,
   ProduceResponse__Output,
@@ -14,12 +28,35 @@ import type { Clock } from '../clock.js';
 import type { BrokerConnection, CallOptions, RpcName, RpcRequest, RpcResponse, Transport } from '../transport.js';
 import { CallAbortedError } from '../transport.js';
 
+/** A batch of an idempotent producer, as the broker remembers it. */
+export interface FakeProducerBatch {
+  firstSequence: number;
+  lastSequence: number;
+  baseOffset: number;
+}
+
+export interface FakeProducerState {
+  epoch: number;
+  /** The last FAKE_PRODUCER_BATCHES_MAX batches, oldest first. */
+  batches: FakeProducerBatch[];
+}
+
+/** Batches remembered per producer and partition (Kafka's 5). */
+export const FAKE_PRODUCER_BATCHES_MAX = 5;
+
+const SEQUENCE_MAX = 0x7fffffff;
+const nextSequence = (sequence: number): number => (sequence === SEQUENCE_MAX ? 0 : sequence + 1);
+/** The last sequence of a batch of `count` records starting at `first` (wrapping). */
+const lastSequenceOf = (first: number, count: number): number => (first + count - 1) % (SEQUENCE_MAX + 1);
+
 export interface FakePartition {
   leader: number;
   leaderEpoch: number;
   batches: Buffer[];
   logStartOffset: number;
   logEndOffset: number;
+  /** Idempotent producers' state, by producer id. */
+  producers: Map<number, FakeProducerState>;
 }
 
 export interface FakeTopic {
@@ -41,13 +78,32 @@ export interface RecordedCall {
  */
 export type Interceptor = (call: RecordedCall) => SamsaError | Promise<void> | undefined;
 
+/**
+ * Decides a partition's answer to a produce before the broker checks or appends anything: an
+ * error code (nothing is written), or undefined to go on.
+ */
+export type PartitionErrorInjector = (args: { nodeId: number; topic: string; partition: number; header: BatchHeader; bytes: Buffer }) => ErrorCodeName | undefined;
+
+/**
+ * Called after the broker handled a call (its effects are done): undefined lets the answer
+ * through, a SamsaError replaces it (the answer was lost: the caller sees a failed call), a
+ * promise holds the answer until it settles.
+ */
+export type ResponseInterceptor = (call: RecordedCall, response: unknown) => SamsaError | Promise<void> | undefined;
+
 export class FakeCluster implements Transport {
   /** `up: false`: unreachable (a dead process); `fenced`: what metadata says of it. */
   readonly brokers = new Map<number, { host: string; port: number; up: boolean; fenced?: boolean }>();
   readonly topics = new Map<string, FakeTopic>();
   readonly calls: RecordedCall[] = [];
   interceptor: Interceptor | undefined;
+  responseInterceptor: ResponseInterceptor | undefined;
+  partitionError: PartitionErrorInjector | undefined;
   controllerId = 1;
+  /** The next producer id InitProducerId hands out. */
+  nextProducerId = 1000;
+  /** Error codes the next InitProducerId calls answer with, one per call, before succeeding. */
+  readonly initProducerIdErrors: ErrorCodeName[] = [];
   private appendWaiters: (() => void)[] = [];
   private readonly clock: Clock;
 
@@ -64,7 +120,7 @@ export class FakeCluster implements Transport {
     const topic: FakeTopic = {
       id: newTopicId(),
       maxMessageBytes,
-      partitions: Array.from({ length: partitions }, () => ({ leader, leaderEpoch: 0, batches: [], logStartOffset: 0, logEndOffset: 0 })),
+      partitions: Array.from({ length: partitions }, () => ({ leader, leaderEpoch: 0, batches: [], logStartOffset: 0, logEndOffset: 0, producers: new Map<number, FakeProducerState>() })),
     };
     this.topics.set(name, topic);
     return topic;
@@ -122,6 +178,14 @@ export class FakeCluster implements Transport {
     if (intercepted instanceof SamsaError) throw intercepted;
     if (intercepted !== undefined) await intercepted;
     if (options.signal?.aborted === true) throw new CallAbortedError(`${rpc} aborted`);
+    const response = await this.dispatch(nodeId, rpc, request, options);
+    const after = this.responseInterceptor?.(call, response);
+    if (after instanceof SamsaError) throw after;
+    if (after !== undefined) await after;
+    return response;
+  }
+
+  private async dispatch(nodeId: number, rpc: RpcName, request: unknown, options: CallOptions): Promise<unknown> {
     switch (rpc) {
       case 'Metadata':
         return this.metadata(request as RpcRequest<'Metadata'>);
@@ -131,6 +195,8 @@ export class FakeCluster implements Transport {
         return this.fetch(nodeId, request as RpcRequest<'Fetch'>, options);
       case 'ListOffsets':
         return this.listOffsets(nodeId, request as RpcRequest<'ListOffsets'>);
+      case 'InitProducerId':
+        return this.initProducerId();
       default:
         throw new SamsaError('INVALID_REQUEST', `the fake cluster does not implement ${rpc}`);
     }
@@ -156,6 +222,35 @@ export class FakeCluster implements Transport {
     };
   }
 
+  private initProducerId(): InitProducerIdResponse__Output {
+    const code = this.initProducerIdErrors.shift();
+    if (code !== undefined) return { error_code: code, error_message: `fake: ${code}`, producer_id: '-1', producer_epoch: -1 };
+    return { error_code: 'NONE', error_message: '', producer_id: String(this.nextProducerId++), producer_epoch: 0 };
+  }
+
+  /**
+   * The broker's sequence check for one batch of an idempotent producer: 'append', a duplicate's
+   * original base offset, or the error code.
+   */
+  private checkSequence(p: FakePartition, producerId: number, epoch: number, firstSequence: number, lastSequence: number): 'append' | { duplicateOf: number } | ErrorCodeName {
+    const state = p.producers.get(producerId);
+    if (state === undefined) return firstSequence === 0 ? 'append' : 'UNKNOWN_PRODUCER_ID';
+    if (epoch < state.epoch) return 'INVALID_PRODUCER_EPOCH';
+    if (epoch > state.epoch) return firstSequence === 0 ? 'append' : 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+    const duplicate = state.batches.find((b) => b.firstSequence === firstSequence && b.lastSequence === lastSequence);
+    if (duplicate !== undefined) return { duplicateOf: duplicate.baseOffset };
+    const last = state.batches[state.batches.length - 1];
+    if (last !== undefined && firstSequence !== nextSequence(last.lastSequence)) return 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+    return 'append';
+  }
+
+  private rememberBatch(p: FakePartition, producerId: number, epoch: number, batch: FakeProducerBatch): void {
+    let state = p.producers.get(producerId);
+    if (state === undefined || state.epoch !== epoch) p.producers.set(producerId, (state = { epoch, batches: [] }));
+    state.batches.push(batch);
+    if (state.batches.length > FAKE_PRODUCER_BATCHES_MAX) state.batches.shift();
+  }
+
   private produce(nodeId: number, request: RpcRequest<'Produce'>): ProduceResponse__Output {
     return {
       topics: (request.topics ?? []).map((t) => ({
@@ -170,6 +265,22 @@ export class FakeCluster implements Transport {
           const records = pd.records as Buffer;
           try {
             const batches = validateBatches(records, { maxBatchBytes: topic.maxMessageBytes, producerBatch: true });
+            const injected = this.partitionError?.({ nodeId, topic: t.name ?? '', partition, header: batches[0]!.header, bytes: batches[0]!.bytes });
+            if (injected !== undefined) return { ...base, error_code: injected, error_message: `fake: injected ${injected}` };
+            const idempotent = batches.filter((b) => b.header.producerId >= 0);
+            if (idempotent.length > 0) {
+              if (batches.length > 1) {
+                return { ...base, error_code: 'INVALID_RECORD' as const, error_message: 'a request carries one batch per partition of an idempotent producer' };
+              }
+              const { header, bytes } = idempotent[0]!;
+              const lastSequence = lastSequenceOf(header.baseSequence, header.recordCount);
+              const verdict = this.checkSequence(p, header.producerId, header.producerEpoch, header.baseSequence, lastSequence);
+              if (typeof verdict === 'string' && verdict !== 'append') return { ...base, error_code: verdict, error_message: `fake: ${verdict} for sequence ${header.baseSequence}` };
+              if (typeof verdict === 'object') return { ...base, error_code: 'NONE' as const, base_offset: String(verdict.duplicateOf), log_start_offset: String(p.logStartOffset) };
+              const baseOffset = this.append(t.name ?? '', partition, bytes);
+              this.rememberBatch(p, header.producerId, header.producerEpoch, { firstSequence: header.baseSequence, lastSequence, baseOffset });
+              return { ...base, error_code: 'NONE' as const, base_offset: String(baseOffset), log_start_offset: String(p.logStartOffset) };
+            }
             const first = p.logEndOffset;
             for (const b of batches) this.append(t.name ?? '', partition, b.bytes);
             return { ...base, error_code: 'NONE' as const, base_offset: String(first), log_start_offset: String(p.logStartOffset) };

@@ -14,12 +14,18 @@ import type { DeleteTopicsRequest as _samsa_v1_DeleteTopicsRequest, DeleteTopics
 import type { DeleteTopicsResponse as _samsa_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _samsa_v1_DeleteTopicsResponse__Output } from './samsa/v1/DeleteTopicsResponse.js';
 import type { DescribeTopicsRequest as _samsa_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _samsa_v1_DescribeTopicsRequest__Output } from './samsa/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _samsa_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _samsa_v1_DescribeTopicsResponse__Output } from './samsa/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersPartitionResult as _samsa_v1_ElectLeadersPartitionResult, ElectLeadersPartitionResult__Output as _samsa_v1_ElectLeadersPartitionResult__Output } from './samsa/v1/ElectLeadersPartitionResult.js';
+import type { ElectLeadersPartitions as _samsa_v1_ElectLeadersPartitions, ElectLeadersPartitions__Output as _samsa_v1_ElectLeadersPartitions__Output } from './samsa/v1/ElectLeadersPartitions.js';
+import type { ElectLeadersRequest as _samsa_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _samsa_v1_ElectLeadersRequest__Output } from './samsa/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _samsa_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _samsa_v1_ElectLeadersResponse__Output } from './samsa/v1/ElectLeadersResponse.js';
 import type { FetchPartition as _samsa_v1_FetchPartition, FetchPartition__Output as _samsa_v1_FetchPartition__Output } from './samsa/v1/FetchPartition.js';
 import type { FetchPartitionResponse as _samsa_v1_FetchPartitionResponse, FetchPartitionResponse__Output as _samsa_v1_FetchPartitionResponse__Output } from './samsa/v1/FetchPartitionResponse.js';
 import type { FetchRequest as _samsa_v1_FetchRequest, FetchRequest__Output as _samsa_v1_FetchRequest__Output } from './samsa/v1/FetchRequest.js';
 import type { FetchResponse as _samsa_v1_FetchResponse, FetchResponse__Output as _samsa_v1_FetchResponse__Output } from './samsa/v1/FetchResponse.js';
 import type { FetchTopic as _samsa_v1_FetchTopic, FetchTopic__Output as _samsa_v1_FetchTopic__Output } from './samsa/v1/FetchTopic.js';
 import type { FetchTopicResponse as _samsa_v1_FetchTopicResponse, FetchTopicResponse__Output as _samsa_v1_FetchTopicResponse__Output } from './samsa/v1/FetchTopicResponse.js';
+import type { InitProducerIdRequest as _samsa_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _samsa_v1_InitProducerIdRequest__Output } from './samsa/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _samsa_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _samsa_v1_InitProducerIdResponse__Output } from './samsa/v1/InitProducerIdResponse.js';
 import type { ListOffsetsPartition as _samsa_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _samsa_v1_ListOffsetsPartition__Output } from './samsa/v1/ListOffsetsPartition.js';
 import type { ListOffsetsPartitionResponse as _samsa_v1_ListOffsetsPartitionResponse, ListOffsetsPartitionResponse__Output as _samsa_v1_ListOffsetsPartitionResponse__Output } from './samsa/v1/ListOffsetsPartitionResponse.js';
 import type { ListOffsetsRequest as _samsa_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _samsa_v1_ListOffsetsRequest__Output } from './samsa/v1/ListOffsetsRequest.js';
@@ -38,6 +44,7 @@ import type { ProduceRequest as _samsa_v1_ProduceRequest, ProduceRequest__Output
 import type { ProduceResponse as _samsa_v1_ProduceResponse, ProduceResponse__Output as _samsa_v1_ProduceResponse__Output } from './samsa/v1/ProduceResponse.js';
 import type { ProduceTopicData as _samsa_v1_ProduceTopicData, ProduceTopicData__Output as _samsa_v1_ProduceTopicData__Output } from './samsa/v1/ProduceTopicData.js';
 import type { ProduceTopicResponse as _samsa_v1_ProduceTopicResponse, ProduceTopicResponse__Output as _samsa_v1_ProduceTopicResponse__Output } from './samsa/v1/ProduceTopicResponse.js';
+import type { ReplicaState as _samsa_v1_ReplicaState, ReplicaState__Output as _samsa_v1_ReplicaState__Output } from './samsa/v1/ReplicaState.js';
 import type { SamsaClientClient as _samsa_v1_SamsaClientClient, SamsaClientDefinition as _samsa_v1_SamsaClientDefinition } from './samsa/v1/SamsaClient.js';
 import type { TopicDescription as _samsa_v1_TopicDescription, TopicDescription__Output as _samsa_v1_TopicDescription__Output } from './samsa/v1/TopicDescription.js';
 import type { TopicListing as _samsa_v1_TopicListing, TopicListing__Output as _samsa_v1_TopicListing__Output } from './samsa/v1/TopicListing.js';
@@ -63,6 +70,11 @@ export interface ProtoGrpcType {
       DeleteTopicsResponse: MessageTypeDefinition<_samsa_v1_DeleteTopicsResponse, _samsa_v1_DeleteTopicsResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_samsa_v1_DescribeTopicsRequest, _samsa_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_samsa_v1_DescribeTopicsResponse, _samsa_v1_DescribeTopicsResponse__Output>
+      ElectLeadersPartitionResult: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitionResult, _samsa_v1_ElectLeadersPartitionResult__Output>
+      ElectLeadersPartitions: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitions, _samsa_v1_ElectLeadersPartitions__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_samsa_v1_ElectLeadersRequest, _samsa_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_samsa_v1_ElectLeadersResponse, _samsa_v1_ElectLeadersResponse__Output>
+      ElectionType: EnumTypeDefinition
       ErrorCode: EnumTypeDefinition
       FetchPartition: MessageTypeDefinition<_samsa_v1_FetchPartition, _samsa_v1_FetchPartition__Output>
       FetchPartitionResponse: MessageTypeDefinition<_samsa_v1_FetchPartitionResponse, _samsa_v1_FetchPartitionResponse__Output>
@@ -70,6 +82,8 @@ export interface ProtoGrpcType {
       FetchResponse: MessageTypeDefinition<_samsa_v1_FetchResponse, _samsa_v1_FetchResponse__Output>
       FetchTopic: MessageTypeDefinition<_samsa_v1_FetchTopic, _samsa_v1_FetchTopic__Output>
       FetchTopicResponse: MessageTypeDefinition<_samsa_v1_FetchTopicResponse, _samsa_v1_FetchTopicResponse__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_samsa_v1_InitProducerIdRequest, _samsa_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_samsa_v1_InitProducerIdResponse, _samsa_v1_InitProducerIdResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_samsa_v1_ListOffsetsPartition, _samsa_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResponse: MessageTypeDefinition<_samsa_v1_ListOffsetsPartitionResponse, _samsa_v1_ListOffsetsPartitionResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_samsa_v1_ListOffsetsRequest, _samsa_v1_ListOffsetsRequest__Output>
@@ -88,6 +102,7 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_samsa_v1_ProduceResponse, _samsa_v1_ProduceResponse__Output>
       ProduceTopicData: MessageTypeDefinition<_samsa_v1_ProduceTopicData, _samsa_v1_ProduceTopicData__Output>
       ProduceTopicResponse: MessageTypeDefinition<_samsa_v1_ProduceTopicResponse, _samsa_v1_ProduceTopicResponse__Output>
+      ReplicaState: MessageTypeDefinition<_samsa_v1_ReplicaState, _samsa_v1_ReplicaState__Output>
       SamsaClient: SubtypeConstructor<typeof grpc.Client, _samsa_v1_SamsaClientClient> & { service: _samsa_v1_SamsaClientDefinition }
       TopicDescription: MessageTypeDefinition<_samsa_v1_TopicDescription, _samsa_v1_TopicDescription__Output>
       TopicListing: MessageTypeDefinition<_samsa_v1_TopicListing, _samsa_v1_TopicListing__Output>

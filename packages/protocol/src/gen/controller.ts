@@ -30,6 +30,10 @@ import type { DescribeQuorumRequest as _samsa_v1_DescribeQuorumRequest, Describe
 import type { DescribeQuorumResponse as _samsa_v1_DescribeQuorumResponse, DescribeQuorumResponse__Output as _samsa_v1_DescribeQuorumResponse__Output } from './samsa/v1/DescribeQuorumResponse.js';
 import type { DescribeTopicsRequest as _samsa_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _samsa_v1_DescribeTopicsRequest__Output } from './samsa/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _samsa_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _samsa_v1_DescribeTopicsResponse__Output } from './samsa/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersPartitionResult as _samsa_v1_ElectLeadersPartitionResult, ElectLeadersPartitionResult__Output as _samsa_v1_ElectLeadersPartitionResult__Output } from './samsa/v1/ElectLeadersPartitionResult.js';
+import type { ElectLeadersPartitions as _samsa_v1_ElectLeadersPartitions, ElectLeadersPartitions__Output as _samsa_v1_ElectLeadersPartitions__Output } from './samsa/v1/ElectLeadersPartitions.js';
+import type { ElectLeadersRequest as _samsa_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _samsa_v1_ElectLeadersRequest__Output } from './samsa/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _samsa_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _samsa_v1_ElectLeadersResponse__Output } from './samsa/v1/ElectLeadersResponse.js';
 import type { FetchPartition as _samsa_v1_FetchPartition, FetchPartition__Output as _samsa_v1_FetchPartition__Output } from './samsa/v1/FetchPartition.js';
 import type { FetchPartitionResponse as _samsa_v1_FetchPartitionResponse, FetchPartitionResponse__Output as _samsa_v1_FetchPartitionResponse__Output } from './samsa/v1/FetchPartitionResponse.js';
 import type { FetchRequest as _samsa_v1_FetchRequest, FetchRequest__Output as _samsa_v1_FetchRequest__Output } from './samsa/v1/FetchRequest.js';
@@ -39,6 +43,9 @@ import type { FetchTopicResponse as _samsa_v1_FetchTopicResponse, FetchTopicResp
 import type { ForwardedAlterConfigsResponse as _samsa_v1_ForwardedAlterConfigsResponse, ForwardedAlterConfigsResponse__Output as _samsa_v1_ForwardedAlterConfigsResponse__Output } from './samsa/v1/ForwardedAlterConfigsResponse.js';
 import type { ForwardedCreateTopicsResponse as _samsa_v1_ForwardedCreateTopicsResponse, ForwardedCreateTopicsResponse__Output as _samsa_v1_ForwardedCreateTopicsResponse__Output } from './samsa/v1/ForwardedCreateTopicsResponse.js';
 import type { ForwardedDeleteTopicsResponse as _samsa_v1_ForwardedDeleteTopicsResponse, ForwardedDeleteTopicsResponse__Output as _samsa_v1_ForwardedDeleteTopicsResponse__Output } from './samsa/v1/ForwardedDeleteTopicsResponse.js';
+import type { ForwardedElectLeadersResponse as _samsa_v1_ForwardedElectLeadersResponse, ForwardedElectLeadersResponse__Output as _samsa_v1_ForwardedElectLeadersResponse__Output } from './samsa/v1/ForwardedElectLeadersResponse.js';
+import type { InitProducerIdRequest as _samsa_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _samsa_v1_InitProducerIdRequest__Output } from './samsa/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _samsa_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _samsa_v1_InitProducerIdResponse__Output } from './samsa/v1/InitProducerIdResponse.js';
 import type { ListOffsetsPartition as _samsa_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _samsa_v1_ListOffsetsPartition__Output } from './samsa/v1/ListOffsetsPartition.js';
 import type { ListOffsetsPartitionResponse as _samsa_v1_ListOffsetsPartitionResponse, ListOffsetsPartitionResponse__Output as _samsa_v1_ListOffsetsPartitionResponse__Output } from './samsa/v1/ListOffsetsPartitionResponse.js';
 import type { ListOffsetsRequest as _samsa_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _samsa_v1_ListOffsetsRequest__Output } from './samsa/v1/ListOffsetsRequest.js';
@@ -71,6 +78,7 @@ import type { RegisterBrokerRequest as _samsa_v1_RegisterBrokerRequest, Register
 import type { RegisterBrokerResponse as _samsa_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _samsa_v1_RegisterBrokerResponse__Output } from './samsa/v1/RegisterBrokerResponse.js';
 import type { RemoveVoterRequest as _samsa_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _samsa_v1_RemoveVoterRequest__Output } from './samsa/v1/RemoveVoterRequest.js';
 import type { RemoveVoterResponse as _samsa_v1_RemoveVoterResponse, RemoveVoterResponse__Output as _samsa_v1_RemoveVoterResponse__Output } from './samsa/v1/RemoveVoterResponse.js';
+import type { ReplicaState as _samsa_v1_ReplicaState, ReplicaState__Output as _samsa_v1_ReplicaState__Output } from './samsa/v1/ReplicaState.js';
 import type { SamsaClientClient as _samsa_v1_SamsaClientClient, SamsaClientDefinition as _samsa_v1_SamsaClientDefinition } from './samsa/v1/SamsaClient.js';
 import type { TopicCreatedRecord as _samsa_v1_TopicCreatedRecord, TopicCreatedRecord__Output as _samsa_v1_TopicCreatedRecord__Output } from './samsa/v1/TopicCreatedRecord.js';
 import type { TopicDeletedRecord as _samsa_v1_TopicDeletedRecord, TopicDeletedRecord__Output as _samsa_v1_TopicDeletedRecord__Output } from './samsa/v1/TopicDeletedRecord.js';
@@ -116,6 +124,11 @@ export interface ProtoGrpcType {
       DescribeQuorumResponse: MessageTypeDefinition<_samsa_v1_DescribeQuorumResponse, _samsa_v1_DescribeQuorumResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_samsa_v1_DescribeTopicsRequest, _samsa_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_samsa_v1_DescribeTopicsResponse, _samsa_v1_DescribeTopicsResponse__Output>
+      ElectLeadersPartitionResult: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitionResult, _samsa_v1_ElectLeadersPartitionResult__Output>
+      ElectLeadersPartitions: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitions, _samsa_v1_ElectLeadersPartitions__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_samsa_v1_ElectLeadersRequest, _samsa_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_samsa_v1_ElectLeadersResponse, _samsa_v1_ElectLeadersResponse__Output>
+      ElectionType: EnumTypeDefinition
       ErrorCode: EnumTypeDefinition
       FetchPartition: MessageTypeDefinition<_samsa_v1_FetchPartition, _samsa_v1_FetchPartition__Output>
       FetchPartitionResponse: MessageTypeDefinition<_samsa_v1_FetchPartitionResponse, _samsa_v1_FetchPartitionResponse__Output>
@@ -126,6 +139,9 @@ export interface ProtoGrpcType {
       ForwardedAlterConfigsResponse: MessageTypeDefinition<_samsa_v1_ForwardedAlterConfigsResponse, _samsa_v1_ForwardedAlterConfigsResponse__Output>
       ForwardedCreateTopicsResponse: MessageTypeDefinition<_samsa_v1_ForwardedCreateTopicsResponse, _samsa_v1_ForwardedCreateTopicsResponse__Output>
       ForwardedDeleteTopicsResponse: MessageTypeDefinition<_samsa_v1_ForwardedDeleteTopicsResponse, _samsa_v1_ForwardedDeleteTopicsResponse__Output>
+      ForwardedElectLeadersResponse: MessageTypeDefinition<_samsa_v1_ForwardedElectLeadersResponse, _samsa_v1_ForwardedElectLeadersResponse__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_samsa_v1_InitProducerIdRequest, _samsa_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_samsa_v1_InitProducerIdResponse, _samsa_v1_InitProducerIdResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_samsa_v1_ListOffsetsPartition, _samsa_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResponse: MessageTypeDefinition<_samsa_v1_ListOffsetsPartitionResponse, _samsa_v1_ListOffsetsPartitionResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_samsa_v1_ListOffsetsRequest, _samsa_v1_ListOffsetsRequest__Output>
@@ -158,6 +174,7 @@ export interface ProtoGrpcType {
       RegisterBrokerResponse: MessageTypeDefinition<_samsa_v1_RegisterBrokerResponse, _samsa_v1_RegisterBrokerResponse__Output>
       RemoveVoterRequest: MessageTypeDefinition<_samsa_v1_RemoveVoterRequest, _samsa_v1_RemoveVoterRequest__Output>
       RemoveVoterResponse: MessageTypeDefinition<_samsa_v1_RemoveVoterResponse, _samsa_v1_RemoveVoterResponse__Output>
+      ReplicaState: MessageTypeDefinition<_samsa_v1_ReplicaState, _samsa_v1_ReplicaState__Output>
       SamsaClient: SubtypeConstructor<typeof grpc.Client, _samsa_v1_SamsaClientClient> & { service: _samsa_v1_SamsaClientDefinition }
       TopicCreatedRecord: MessageTypeDefinition<_samsa_v1_TopicCreatedRecord, _samsa_v1_TopicCreatedRecord__Output>
       TopicDeletedRecord: MessageTypeDefinition<_samsa_v1_TopicDeletedRecord, _samsa_v1_TopicDeletedRecord__Output>

@@ -6,6 +6,7 @@ export interface AlterConfigsRequest {
   'set'?: ({[key: string]: string});
   'delete'?: (string)[];
   'validate_only'?: (boolean);
+  'broker'?: (string);
 }
 
 export interface AlterConfigsRequest__Output {
@@ -13,4 +14,5 @@ export interface AlterConfigsRequest__Output {
   'set': ({[key: string]: string});
   'delete': (string)[];
   'validate_only': (boolean);
+  'broker': (string);
 }

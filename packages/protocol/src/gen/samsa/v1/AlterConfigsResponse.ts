@@ -6,10 +6,12 @@ export interface AlterConfigsResponse {
   'topic'?: (string);
   'error_code'?: (_samsa_v1_ErrorCode);
   'error_message'?: (string);
+  'broker'?: (string);
 }
 
 export interface AlterConfigsResponse__Output {
   'topic': (string);
   'error_code': (_samsa_v1_ErrorCode__Output);
   'error_message': (string);
+  'broker': (string);
 }

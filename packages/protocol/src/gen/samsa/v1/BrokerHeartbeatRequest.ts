@@ -7,6 +7,7 @@ export interface BrokerHeartbeatRequest {
   'incarnation_id'?: (string);
   'broker_epoch'?: (number | string | Long);
   'applied_offset'?: (number | string | Long);
+  'want_shut_down'?: (boolean);
 }
 
 export interface BrokerHeartbeatRequest__Output {
@@ -14,4 +15,5 @@ export interface BrokerHeartbeatRequest__Output {
   'incarnation_id': (string);
   'broker_epoch': (string);
   'applied_offset': (string);
+  'want_shut_down': (boolean);
 }

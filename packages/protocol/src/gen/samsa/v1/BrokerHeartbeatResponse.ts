@@ -9,6 +9,7 @@ export interface BrokerHeartbeatResponse {
   'fenced'?: (boolean);
   'controller_id'?: (number);
   'metadata_offset'?: (number | string | Long);
+  'should_shut_down'?: (boolean);
 }
 
 export interface BrokerHeartbeatResponse__Output {
@@ -17,4 +18,5 @@ export interface BrokerHeartbeatResponse__Output {
   'fenced': (boolean);
   'controller_id': (number);
   'metadata_offset': (string);
+  'should_shut_down': (boolean);
 }

@@ -5,10 +5,12 @@ export interface ConfigChangedRecord {
   'topic_id'?: (Buffer | Uint8Array | string);
   'set'?: ({[key: string]: string});
   'deleted'?: (string)[];
+  'broker_id'?: (number);
 }
 
 export interface ConfigChangedRecord__Output {
   'topic_id': (Buffer);
   'set': ({[key: string]: string});
   'deleted': (string)[];
+  'broker_id': (number);
 }

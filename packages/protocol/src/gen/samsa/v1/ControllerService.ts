@@ -15,9 +15,11 @@ import type { CreateTopicsRequest as _samsa_v1_CreateTopicsRequest, CreateTopics
 import type { DeleteTopicsRequest as _samsa_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _samsa_v1_DeleteTopicsRequest__Output } from '../../samsa/v1/DeleteTopicsRequest.js';
 import type { DescribeQuorumRequest as _samsa_v1_DescribeQuorumRequest, DescribeQuorumRequest__Output as _samsa_v1_DescribeQuorumRequest__Output } from '../../samsa/v1/DescribeQuorumRequest.js';
 import type { DescribeQuorumResponse as _samsa_v1_DescribeQuorumResponse, DescribeQuorumResponse__Output as _samsa_v1_DescribeQuorumResponse__Output } from '../../samsa/v1/DescribeQuorumResponse.js';
+import type { ElectLeadersRequest as _samsa_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _samsa_v1_ElectLeadersRequest__Output } from '../../samsa/v1/ElectLeadersRequest.js';
 import type { ForwardedAlterConfigsResponse as _samsa_v1_ForwardedAlterConfigsResponse, ForwardedAlterConfigsResponse__Output as _samsa_v1_ForwardedAlterConfigsResponse__Output } from '../../samsa/v1/ForwardedAlterConfigsResponse.js';
 import type { ForwardedCreateTopicsResponse as _samsa_v1_ForwardedCreateTopicsResponse, ForwardedCreateTopicsResponse__Output as _samsa_v1_ForwardedCreateTopicsResponse__Output } from '../../samsa/v1/ForwardedCreateTopicsResponse.js';
 import type { ForwardedDeleteTopicsResponse as _samsa_v1_ForwardedDeleteTopicsResponse, ForwardedDeleteTopicsResponse__Output as _samsa_v1_ForwardedDeleteTopicsResponse__Output } from '../../samsa/v1/ForwardedDeleteTopicsResponse.js';
+import type { ForwardedElectLeadersResponse as _samsa_v1_ForwardedElectLeadersResponse, ForwardedElectLeadersResponse__Output as _samsa_v1_ForwardedElectLeadersResponse__Output } from '../../samsa/v1/ForwardedElectLeadersResponse.js';
 import type { RegisterBrokerRequest as _samsa_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _samsa_v1_RegisterBrokerRequest__Output } from '../../samsa/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _samsa_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _samsa_v1_RegisterBrokerResponse__Output } from '../../samsa/v1/RegisterBrokerResponse.js';
 import type { RemoveVoterRequest as _samsa_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _samsa_v1_RemoveVoterRequest__Output } from '../../samsa/v1/RemoveVoterRequest.js';
@@ -89,6 +91,15 @@ export interface ControllerServiceClient extends grpc.Client {
   describeQuorum(argument: _samsa_v1_DescribeQuorumRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_DescribeQuorumResponse__Output>): grpc.ClientUnaryCall;
   describeQuorum(argument: _samsa_v1_DescribeQuorumRequest, callback: grpc.requestCallback<_samsa_v1_DescribeQuorumResponse__Output>): grpc.ClientUnaryCall;
   
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, callback: grpc.requestCallback<_samsa_v1_ForwardedElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  
   Heartbeat(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_samsa_v1_BrokerHeartbeatRequest, _samsa_v1_BrokerHeartbeatResponse__Output>;
   Heartbeat(options?: grpc.CallOptions): grpc.ClientDuplexStream<_samsa_v1_BrokerHeartbeatRequest, _samsa_v1_BrokerHeartbeatResponse__Output>;
   heartbeat(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_samsa_v1_BrokerHeartbeatRequest, _samsa_v1_BrokerHeartbeatResponse__Output>;
@@ -134,6 +145,8 @@ export interface ControllerServiceHandlers extends grpc.UntypedServiceImplementa
   
   DescribeQuorum: grpc.handleUnaryCall<_samsa_v1_DescribeQuorumRequest__Output, _samsa_v1_DescribeQuorumResponse>;
   
+  ElectLeaders: grpc.handleUnaryCall<_samsa_v1_ElectLeadersRequest__Output, _samsa_v1_ForwardedElectLeadersResponse>;
+  
   Heartbeat: grpc.handleBidiStreamingCall<_samsa_v1_BrokerHeartbeatRequest__Output, _samsa_v1_BrokerHeartbeatResponse>;
   
   RegisterBroker: grpc.handleUnaryCall<_samsa_v1_RegisterBrokerRequest__Output, _samsa_v1_RegisterBrokerResponse>;
@@ -152,6 +165,7 @@ export interface ControllerServiceDefinition extends grpc.ServiceDefinition {
   CreateTopics: MethodDefinition<_samsa_v1_CreateTopicsRequest, _samsa_v1_ForwardedCreateTopicsResponse, _samsa_v1_CreateTopicsRequest__Output, _samsa_v1_ForwardedCreateTopicsResponse__Output>
   DeleteTopics: MethodDefinition<_samsa_v1_DeleteTopicsRequest, _samsa_v1_ForwardedDeleteTopicsResponse, _samsa_v1_DeleteTopicsRequest__Output, _samsa_v1_ForwardedDeleteTopicsResponse__Output>
   DescribeQuorum: MethodDefinition<_samsa_v1_DescribeQuorumRequest, _samsa_v1_DescribeQuorumResponse, _samsa_v1_DescribeQuorumRequest__Output, _samsa_v1_DescribeQuorumResponse__Output>
+  ElectLeaders: MethodDefinition<_samsa_v1_ElectLeadersRequest, _samsa_v1_ForwardedElectLeadersResponse, _samsa_v1_ElectLeadersRequest__Output, _samsa_v1_ForwardedElectLeadersResponse__Output>
   Heartbeat: MethodDefinition<_samsa_v1_BrokerHeartbeatRequest, _samsa_v1_BrokerHeartbeatResponse, _samsa_v1_BrokerHeartbeatRequest__Output, _samsa_v1_BrokerHeartbeatResponse__Output>
   RegisterBroker: MethodDefinition<_samsa_v1_RegisterBrokerRequest, _samsa_v1_RegisterBrokerResponse, _samsa_v1_RegisterBrokerRequest__Output, _samsa_v1_RegisterBrokerResponse__Output>
   RemoveVoter: MethodDefinition<_samsa_v1_RemoveVoterRequest, _samsa_v1_RemoveVoterResponse, _samsa_v1_RemoveVoterRequest__Output, _samsa_v1_RemoveVoterResponse__Output>

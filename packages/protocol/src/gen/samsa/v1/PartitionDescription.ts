@@ -1,6 +1,7 @@
 // Original file: proto/samsa/v1/client.proto
 
 import type { ErrorCode as _samsa_v1_ErrorCode, ErrorCode__Output as _samsa_v1_ErrorCode__Output } from '../../samsa/v1/ErrorCode.js';
+import type { ReplicaState as _samsa_v1_ReplicaState, ReplicaState__Output as _samsa_v1_ReplicaState__Output } from '../../samsa/v1/ReplicaState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PartitionDescription {
@@ -14,6 +15,7 @@ export interface PartitionDescription {
   'high_watermark'?: (number | string | Long);
   'log_end_offset'?: (number | string | Long);
   'size_bytes'?: (number | string | Long);
+  'replica_states'?: (_samsa_v1_ReplicaState)[];
 }
 
 export interface PartitionDescription__Output {
@@ -27,4 +29,5 @@ export interface PartitionDescription__Output {
   'high_watermark': (string);
   'log_end_offset': (string);
   'size_bytes': (string);
+  'replica_states': (_samsa_v1_ReplicaState__Output)[];
 }

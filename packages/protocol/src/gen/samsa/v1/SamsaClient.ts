@@ -10,8 +10,12 @@ import type { DeleteTopicsRequest as _samsa_v1_DeleteTopicsRequest, DeleteTopics
 import type { DeleteTopicsResponse as _samsa_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _samsa_v1_DeleteTopicsResponse__Output } from '../../samsa/v1/DeleteTopicsResponse.js';
 import type { DescribeTopicsRequest as _samsa_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _samsa_v1_DescribeTopicsRequest__Output } from '../../samsa/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _samsa_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _samsa_v1_DescribeTopicsResponse__Output } from '../../samsa/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _samsa_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _samsa_v1_ElectLeadersRequest__Output } from '../../samsa/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _samsa_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _samsa_v1_ElectLeadersResponse__Output } from '../../samsa/v1/ElectLeadersResponse.js';
 import type { FetchRequest as _samsa_v1_FetchRequest, FetchRequest__Output as _samsa_v1_FetchRequest__Output } from '../../samsa/v1/FetchRequest.js';
 import type { FetchResponse as _samsa_v1_FetchResponse, FetchResponse__Output as _samsa_v1_FetchResponse__Output } from '../../samsa/v1/FetchResponse.js';
+import type { InitProducerIdRequest as _samsa_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _samsa_v1_InitProducerIdRequest__Output } from '../../samsa/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _samsa_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _samsa_v1_InitProducerIdResponse__Output } from '../../samsa/v1/InitProducerIdResponse.js';
 import type { ListOffsetsRequest as _samsa_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _samsa_v1_ListOffsetsRequest__Output } from '../../samsa/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse as _samsa_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _samsa_v1_ListOffsetsResponse__Output } from '../../samsa/v1/ListOffsetsResponse.js';
 import type { ListTopicsRequest as _samsa_v1_ListTopicsRequest, ListTopicsRequest__Output as _samsa_v1_ListTopicsRequest__Output } from '../../samsa/v1/ListTopicsRequest.js';
@@ -58,6 +62,15 @@ export interface SamsaClientClient extends grpc.Client {
   describeTopics(argument: _samsa_v1_DescribeTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   describeTopics(argument: _samsa_v1_DescribeTopicsRequest, callback: grpc.requestCallback<_samsa_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _samsa_v1_ElectLeadersRequest, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _samsa_v1_ElectLeadersRequest, callback: grpc.requestCallback<_samsa_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  
   Fetch(argument: _samsa_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   Fetch(argument: _samsa_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   Fetch(argument: _samsa_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
@@ -71,6 +84,15 @@ export interface SamsaClientClient extends grpc.Client {
   FetchStream(argument: _samsa_v1_FetchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_FetchResponse__Output>;
   fetchStream(argument: _samsa_v1_FetchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_FetchResponse__Output>;
   fetchStream(argument: _samsa_v1_FetchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_samsa_v1_FetchResponse__Output>;
+  
+  InitProducerId(argument: _samsa_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _samsa_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _samsa_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _samsa_v1_InitProducerIdRequest, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _samsa_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _samsa_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _samsa_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _samsa_v1_InitProducerIdRequest, callback: grpc.requestCallback<_samsa_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
   
   ListOffsets(argument: _samsa_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_samsa_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
   ListOffsets(argument: _samsa_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_samsa_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
@@ -119,9 +141,13 @@ export interface SamsaClientHandlers extends grpc.UntypedServiceImplementation {
   
   DescribeTopics: grpc.handleUnaryCall<_samsa_v1_DescribeTopicsRequest__Output, _samsa_v1_DescribeTopicsResponse>;
   
+  ElectLeaders: grpc.handleUnaryCall<_samsa_v1_ElectLeadersRequest__Output, _samsa_v1_ElectLeadersResponse>;
+  
   Fetch: grpc.handleUnaryCall<_samsa_v1_FetchRequest__Output, _samsa_v1_FetchResponse>;
   
   FetchStream: grpc.handleServerStreamingCall<_samsa_v1_FetchRequest__Output, _samsa_v1_FetchResponse>;
+  
+  InitProducerId: grpc.handleUnaryCall<_samsa_v1_InitProducerIdRequest__Output, _samsa_v1_InitProducerIdResponse>;
   
   ListOffsets: grpc.handleUnaryCall<_samsa_v1_ListOffsetsRequest__Output, _samsa_v1_ListOffsetsResponse>;
   
@@ -138,8 +164,10 @@ export interface SamsaClientDefinition extends grpc.ServiceDefinition {
   CreateTopics: MethodDefinition<_samsa_v1_CreateTopicsRequest, _samsa_v1_CreateTopicsResponse, _samsa_v1_CreateTopicsRequest__Output, _samsa_v1_CreateTopicsResponse__Output>
   DeleteTopics: MethodDefinition<_samsa_v1_DeleteTopicsRequest, _samsa_v1_DeleteTopicsResponse, _samsa_v1_DeleteTopicsRequest__Output, _samsa_v1_DeleteTopicsResponse__Output>
   DescribeTopics: MethodDefinition<_samsa_v1_DescribeTopicsRequest, _samsa_v1_DescribeTopicsResponse, _samsa_v1_DescribeTopicsRequest__Output, _samsa_v1_DescribeTopicsResponse__Output>
+  ElectLeaders: MethodDefinition<_samsa_v1_ElectLeadersRequest, _samsa_v1_ElectLeadersResponse, _samsa_v1_ElectLeadersRequest__Output, _samsa_v1_ElectLeadersResponse__Output>
   Fetch: MethodDefinition<_samsa_v1_FetchRequest, _samsa_v1_FetchResponse, _samsa_v1_FetchRequest__Output, _samsa_v1_FetchResponse__Output>
   FetchStream: MethodDefinition<_samsa_v1_FetchRequest, _samsa_v1_FetchResponse, _samsa_v1_FetchRequest__Output, _samsa_v1_FetchResponse__Output>
+  InitProducerId: MethodDefinition<_samsa_v1_InitProducerIdRequest, _samsa_v1_InitProducerIdResponse, _samsa_v1_InitProducerIdRequest__Output, _samsa_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_samsa_v1_ListOffsetsRequest, _samsa_v1_ListOffsetsResponse, _samsa_v1_ListOffsetsRequest__Output, _samsa_v1_ListOffsetsResponse__Output>
   ListTopics: MethodDefinition<_samsa_v1_ListTopicsRequest, _samsa_v1_ListTopicsResponse, _samsa_v1_ListTopicsRequest__Output, _samsa_v1_ListTopicsResponse__Output>
   Metadata: MethodDefinition<_samsa_v1_MetadataRequest, _samsa_v1_MetadataResponse, _samsa_v1_MetadataRequest__Output, _samsa_v1_MetadataResponse__Output>

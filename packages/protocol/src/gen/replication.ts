@@ -1,0 +1,127 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AlterConfigsRequest as _samsa_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _samsa_v1_AlterConfigsRequest__Output } from './samsa/v1/AlterConfigsRequest.js';
+import type { AlterConfigsResponse as _samsa_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _samsa_v1_AlterConfigsResponse__Output } from './samsa/v1/AlterConfigsResponse.js';
+import type { BrokerMetadata as _samsa_v1_BrokerMetadata, BrokerMetadata__Output as _samsa_v1_BrokerMetadata__Output } from './samsa/v1/BrokerMetadata.js';
+import type { ConfigEntry as _samsa_v1_ConfigEntry, ConfigEntry__Output as _samsa_v1_ConfigEntry__Output } from './samsa/v1/ConfigEntry.js';
+import type { CreatableTopic as _samsa_v1_CreatableTopic, CreatableTopic__Output as _samsa_v1_CreatableTopic__Output } from './samsa/v1/CreatableTopic.js';
+import type { CreateTopicResult as _samsa_v1_CreateTopicResult, CreateTopicResult__Output as _samsa_v1_CreateTopicResult__Output } from './samsa/v1/CreateTopicResult.js';
+import type { CreateTopicsRequest as _samsa_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _samsa_v1_CreateTopicsRequest__Output } from './samsa/v1/CreateTopicsRequest.js';
+import type { CreateTopicsResponse as _samsa_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _samsa_v1_CreateTopicsResponse__Output } from './samsa/v1/CreateTopicsResponse.js';
+import type { DeleteTopicResult as _samsa_v1_DeleteTopicResult, DeleteTopicResult__Output as _samsa_v1_DeleteTopicResult__Output } from './samsa/v1/DeleteTopicResult.js';
+import type { DeleteTopicsRequest as _samsa_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _samsa_v1_DeleteTopicsRequest__Output } from './samsa/v1/DeleteTopicsRequest.js';
+import type { DeleteTopicsResponse as _samsa_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _samsa_v1_DeleteTopicsResponse__Output } from './samsa/v1/DeleteTopicsResponse.js';
+import type { DescribeTopicsRequest as _samsa_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _samsa_v1_DescribeTopicsRequest__Output } from './samsa/v1/DescribeTopicsRequest.js';
+import type { DescribeTopicsResponse as _samsa_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _samsa_v1_DescribeTopicsResponse__Output } from './samsa/v1/DescribeTopicsResponse.js';
+import type { DivergingEpoch as _samsa_v1_DivergingEpoch, DivergingEpoch__Output as _samsa_v1_DivergingEpoch__Output } from './samsa/v1/DivergingEpoch.js';
+import type { ElectLeadersPartitionResult as _samsa_v1_ElectLeadersPartitionResult, ElectLeadersPartitionResult__Output as _samsa_v1_ElectLeadersPartitionResult__Output } from './samsa/v1/ElectLeadersPartitionResult.js';
+import type { ElectLeadersPartitions as _samsa_v1_ElectLeadersPartitions, ElectLeadersPartitions__Output as _samsa_v1_ElectLeadersPartitions__Output } from './samsa/v1/ElectLeadersPartitions.js';
+import type { ElectLeadersRequest as _samsa_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _samsa_v1_ElectLeadersRequest__Output } from './samsa/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _samsa_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _samsa_v1_ElectLeadersResponse__Output } from './samsa/v1/ElectLeadersResponse.js';
+import type { FetchPartition as _samsa_v1_FetchPartition, FetchPartition__Output as _samsa_v1_FetchPartition__Output } from './samsa/v1/FetchPartition.js';
+import type { FetchPartitionResponse as _samsa_v1_FetchPartitionResponse, FetchPartitionResponse__Output as _samsa_v1_FetchPartitionResponse__Output } from './samsa/v1/FetchPartitionResponse.js';
+import type { FetchRequest as _samsa_v1_FetchRequest, FetchRequest__Output as _samsa_v1_FetchRequest__Output } from './samsa/v1/FetchRequest.js';
+import type { FetchResponse as _samsa_v1_FetchResponse, FetchResponse__Output as _samsa_v1_FetchResponse__Output } from './samsa/v1/FetchResponse.js';
+import type { FetchTopic as _samsa_v1_FetchTopic, FetchTopic__Output as _samsa_v1_FetchTopic__Output } from './samsa/v1/FetchTopic.js';
+import type { FetchTopicResponse as _samsa_v1_FetchTopicResponse, FetchTopicResponse__Output as _samsa_v1_FetchTopicResponse__Output } from './samsa/v1/FetchTopicResponse.js';
+import type { InitProducerIdRequest as _samsa_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _samsa_v1_InitProducerIdRequest__Output } from './samsa/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _samsa_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _samsa_v1_InitProducerIdResponse__Output } from './samsa/v1/InitProducerIdResponse.js';
+import type { ListOffsetsPartition as _samsa_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _samsa_v1_ListOffsetsPartition__Output } from './samsa/v1/ListOffsetsPartition.js';
+import type { ListOffsetsPartitionResponse as _samsa_v1_ListOffsetsPartitionResponse, ListOffsetsPartitionResponse__Output as _samsa_v1_ListOffsetsPartitionResponse__Output } from './samsa/v1/ListOffsetsPartitionResponse.js';
+import type { ListOffsetsRequest as _samsa_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _samsa_v1_ListOffsetsRequest__Output } from './samsa/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse as _samsa_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _samsa_v1_ListOffsetsResponse__Output } from './samsa/v1/ListOffsetsResponse.js';
+import type { ListOffsetsTopic as _samsa_v1_ListOffsetsTopic, ListOffsetsTopic__Output as _samsa_v1_ListOffsetsTopic__Output } from './samsa/v1/ListOffsetsTopic.js';
+import type { ListOffsetsTopicResponse as _samsa_v1_ListOffsetsTopicResponse, ListOffsetsTopicResponse__Output as _samsa_v1_ListOffsetsTopicResponse__Output } from './samsa/v1/ListOffsetsTopicResponse.js';
+import type { ListTopicsRequest as _samsa_v1_ListTopicsRequest, ListTopicsRequest__Output as _samsa_v1_ListTopicsRequest__Output } from './samsa/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _samsa_v1_ListTopicsResponse, ListTopicsResponse__Output as _samsa_v1_ListTopicsResponse__Output } from './samsa/v1/ListTopicsResponse.js';
+import type { MetadataRequest as _samsa_v1_MetadataRequest, MetadataRequest__Output as _samsa_v1_MetadataRequest__Output } from './samsa/v1/MetadataRequest.js';
+import type { MetadataResponse as _samsa_v1_MetadataResponse, MetadataResponse__Output as _samsa_v1_MetadataResponse__Output } from './samsa/v1/MetadataResponse.js';
+import type { PartitionDescription as _samsa_v1_PartitionDescription, PartitionDescription__Output as _samsa_v1_PartitionDescription__Output } from './samsa/v1/PartitionDescription.js';
+import type { PartitionMetadata as _samsa_v1_PartitionMetadata, PartitionMetadata__Output as _samsa_v1_PartitionMetadata__Output } from './samsa/v1/PartitionMetadata.js';
+import type { ProducePartitionData as _samsa_v1_ProducePartitionData, ProducePartitionData__Output as _samsa_v1_ProducePartitionData__Output } from './samsa/v1/ProducePartitionData.js';
+import type { ProducePartitionResponse as _samsa_v1_ProducePartitionResponse, ProducePartitionResponse__Output as _samsa_v1_ProducePartitionResponse__Output } from './samsa/v1/ProducePartitionResponse.js';
+import type { ProduceRequest as _samsa_v1_ProduceRequest, ProduceRequest__Output as _samsa_v1_ProduceRequest__Output } from './samsa/v1/ProduceRequest.js';
+import type { ProduceResponse as _samsa_v1_ProduceResponse, ProduceResponse__Output as _samsa_v1_ProduceResponse__Output } from './samsa/v1/ProduceResponse.js';
+import type { ProduceTopicData as _samsa_v1_ProduceTopicData, ProduceTopicData__Output as _samsa_v1_ProduceTopicData__Output } from './samsa/v1/ProduceTopicData.js';
+import type { ProduceTopicResponse as _samsa_v1_ProduceTopicResponse, ProduceTopicResponse__Output as _samsa_v1_ProduceTopicResponse__Output } from './samsa/v1/ProduceTopicResponse.js';
+import type { ReplicaFetchPartition as _samsa_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _samsa_v1_ReplicaFetchPartition__Output } from './samsa/v1/ReplicaFetchPartition.js';
+import type { ReplicaFetchPartitionResponse as _samsa_v1_ReplicaFetchPartitionResponse, ReplicaFetchPartitionResponse__Output as _samsa_v1_ReplicaFetchPartitionResponse__Output } from './samsa/v1/ReplicaFetchPartitionResponse.js';
+import type { ReplicaFetchRequest as _samsa_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _samsa_v1_ReplicaFetchRequest__Output } from './samsa/v1/ReplicaFetchRequest.js';
+import type { ReplicaFetchResponse as _samsa_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _samsa_v1_ReplicaFetchResponse__Output } from './samsa/v1/ReplicaFetchResponse.js';
+import type { ReplicaPartitionRef as _samsa_v1_ReplicaPartitionRef, ReplicaPartitionRef__Output as _samsa_v1_ReplicaPartitionRef__Output } from './samsa/v1/ReplicaPartitionRef.js';
+import type { ReplicaServiceClient as _samsa_v1_ReplicaServiceClient, ReplicaServiceDefinition as _samsa_v1_ReplicaServiceDefinition } from './samsa/v1/ReplicaService.js';
+import type { ReplicaState as _samsa_v1_ReplicaState, ReplicaState__Output as _samsa_v1_ReplicaState__Output } from './samsa/v1/ReplicaState.js';
+import type { SamsaClientClient as _samsa_v1_SamsaClientClient, SamsaClientDefinition as _samsa_v1_SamsaClientDefinition } from './samsa/v1/SamsaClient.js';
+import type { TopicDescription as _samsa_v1_TopicDescription, TopicDescription__Output as _samsa_v1_TopicDescription__Output } from './samsa/v1/TopicDescription.js';
+import type { TopicListing as _samsa_v1_TopicListing, TopicListing__Output as _samsa_v1_TopicListing__Output } from './samsa/v1/TopicListing.js';
+import type { TopicMetadata as _samsa_v1_TopicMetadata, TopicMetadata__Output as _samsa_v1_TopicMetadata__Output } from './samsa/v1/TopicMetadata.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  samsa: {
+    v1: {
+      AlterConfigsRequest: MessageTypeDefinition<_samsa_v1_AlterConfigsRequest, _samsa_v1_AlterConfigsRequest__Output>
+      AlterConfigsResponse: MessageTypeDefinition<_samsa_v1_AlterConfigsResponse, _samsa_v1_AlterConfigsResponse__Output>
+      BrokerMetadata: MessageTypeDefinition<_samsa_v1_BrokerMetadata, _samsa_v1_BrokerMetadata__Output>
+      ConfigEntry: MessageTypeDefinition<_samsa_v1_ConfigEntry, _samsa_v1_ConfigEntry__Output>
+      CreatableTopic: MessageTypeDefinition<_samsa_v1_CreatableTopic, _samsa_v1_CreatableTopic__Output>
+      CreateTopicResult: MessageTypeDefinition<_samsa_v1_CreateTopicResult, _samsa_v1_CreateTopicResult__Output>
+      CreateTopicsRequest: MessageTypeDefinition<_samsa_v1_CreateTopicsRequest, _samsa_v1_CreateTopicsRequest__Output>
+      CreateTopicsResponse: MessageTypeDefinition<_samsa_v1_CreateTopicsResponse, _samsa_v1_CreateTopicsResponse__Output>
+      DeleteTopicResult: MessageTypeDefinition<_samsa_v1_DeleteTopicResult, _samsa_v1_DeleteTopicResult__Output>
+      DeleteTopicsRequest: MessageTypeDefinition<_samsa_v1_DeleteTopicsRequest, _samsa_v1_DeleteTopicsRequest__Output>
+      DeleteTopicsResponse: MessageTypeDefinition<_samsa_v1_DeleteTopicsResponse, _samsa_v1_DeleteTopicsResponse__Output>
+      DescribeTopicsRequest: MessageTypeDefinition<_samsa_v1_DescribeTopicsRequest, _samsa_v1_DescribeTopicsRequest__Output>
+      DescribeTopicsResponse: MessageTypeDefinition<_samsa_v1_DescribeTopicsResponse, _samsa_v1_DescribeTopicsResponse__Output>
+      DivergingEpoch: MessageTypeDefinition<_samsa_v1_DivergingEpoch, _samsa_v1_DivergingEpoch__Output>
+      ElectLeadersPartitionResult: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitionResult, _samsa_v1_ElectLeadersPartitionResult__Output>
+      ElectLeadersPartitions: MessageTypeDefinition<_samsa_v1_ElectLeadersPartitions, _samsa_v1_ElectLeadersPartitions__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_samsa_v1_ElectLeadersRequest, _samsa_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_samsa_v1_ElectLeadersResponse, _samsa_v1_ElectLeadersResponse__Output>
+      ElectionType: EnumTypeDefinition
+      ErrorCode: EnumTypeDefinition
+      FetchPartition: MessageTypeDefinition<_samsa_v1_FetchPartition, _samsa_v1_FetchPartition__Output>
+      FetchPartitionResponse: MessageTypeDefinition<_samsa_v1_FetchPartitionResponse, _samsa_v1_FetchPartitionResponse__Output>
+      FetchRequest: MessageTypeDefinition<_samsa_v1_FetchRequest, _samsa_v1_FetchRequest__Output>
+      FetchResponse: MessageTypeDefinition<_samsa_v1_FetchResponse, _samsa_v1_FetchResponse__Output>
+      FetchTopic: MessageTypeDefinition<_samsa_v1_FetchTopic, _samsa_v1_FetchTopic__Output>
+      FetchTopicResponse: MessageTypeDefinition<_samsa_v1_FetchTopicResponse, _samsa_v1_FetchTopicResponse__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_samsa_v1_InitProducerIdRequest, _samsa_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_samsa_v1_InitProducerIdResponse, _samsa_v1_InitProducerIdResponse__Output>
+      ListOffsetsPartition: MessageTypeDefinition<_samsa_v1_ListOffsetsPartition, _samsa_v1_ListOffsetsPartition__Output>
+      ListOffsetsPartitionResponse: MessageTypeDefinition<_samsa_v1_ListOffsetsPartitionResponse, _samsa_v1_ListOffsetsPartitionResponse__Output>
+      ListOffsetsRequest: MessageTypeDefinition<_samsa_v1_ListOffsetsRequest, _samsa_v1_ListOffsetsRequest__Output>
+      ListOffsetsResponse: MessageTypeDefinition<_samsa_v1_ListOffsetsResponse, _samsa_v1_ListOffsetsResponse__Output>
+      ListOffsetsTopic: MessageTypeDefinition<_samsa_v1_ListOffsetsTopic, _samsa_v1_ListOffsetsTopic__Output>
+      ListOffsetsTopicResponse: MessageTypeDefinition<_samsa_v1_ListOffsetsTopicResponse, _samsa_v1_ListOffsetsTopicResponse__Output>
+      ListTopicsRequest: MessageTypeDefinition<_samsa_v1_ListTopicsRequest, _samsa_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_samsa_v1_ListTopicsResponse, _samsa_v1_ListTopicsResponse__Output>
+      MetadataRequest: MessageTypeDefinition<_samsa_v1_MetadataRequest, _samsa_v1_MetadataRequest__Output>
+      MetadataResponse: MessageTypeDefinition<_samsa_v1_MetadataResponse, _samsa_v1_MetadataResponse__Output>
+      PartitionDescription: MessageTypeDefinition<_samsa_v1_PartitionDescription, _samsa_v1_PartitionDescription__Output>
+      PartitionMetadata: MessageTypeDefinition<_samsa_v1_PartitionMetadata, _samsa_v1_PartitionMetadata__Output>
+      ProducePartitionData: MessageTypeDefinition<_samsa_v1_ProducePartitionData, _samsa_v1_ProducePartitionData__Output>
+      ProducePartitionResponse: MessageTypeDefinition<_samsa_v1_ProducePartitionResponse, _samsa_v1_ProducePartitionResponse__Output>
+      ProduceRequest: MessageTypeDefinition<_samsa_v1_ProduceRequest, _samsa_v1_ProduceRequest__Output>
+      ProduceResponse: MessageTypeDefinition<_samsa_v1_ProduceResponse, _samsa_v1_ProduceResponse__Output>
+      ProduceTopicData: MessageTypeDefinition<_samsa_v1_ProduceTopicData, _samsa_v1_ProduceTopicData__Output>
+      ProduceTopicResponse: MessageTypeDefinition<_samsa_v1_ProduceTopicResponse, _samsa_v1_ProduceTopicResponse__Output>
+      ReplicaFetchPartition: MessageTypeDefinition<_samsa_v1_ReplicaFetchPartition, _samsa_v1_ReplicaFetchPartition__Output>
+      ReplicaFetchPartitionResponse: MessageTypeDefinition<_samsa_v1_ReplicaFetchPartitionResponse, _samsa_v1_ReplicaFetchPartitionResponse__Output>
+      ReplicaFetchRequest: MessageTypeDefinition<_samsa_v1_ReplicaFetchRequest, _samsa_v1_ReplicaFetchRequest__Output>
+      ReplicaFetchResponse: MessageTypeDefinition<_samsa_v1_ReplicaFetchResponse, _samsa_v1_ReplicaFetchResponse__Output>
+      ReplicaPartitionRef: MessageTypeDefinition<_samsa_v1_ReplicaPartitionRef, _samsa_v1_ReplicaPartitionRef__Output>
+      ReplicaService: SubtypeConstructor<typeof grpc.Client, _samsa_v1_ReplicaServiceClient> & { service: _samsa_v1_ReplicaServiceDefinition }
+      ReplicaState: MessageTypeDefinition<_samsa_v1_ReplicaState, _samsa_v1_ReplicaState__Output>
+      SamsaClient: SubtypeConstructor<typeof grpc.Client, _samsa_v1_SamsaClientClient> & { service: _samsa_v1_SamsaClientDefinition }
+      TopicDescription: MessageTypeDefinition<_samsa_v1_TopicDescription, _samsa_v1_TopicDescription__Output>
+      TopicListing: MessageTypeDefinition<_samsa_v1_TopicListing, _samsa_v1_TopicListing__Output>
+      TopicMetadata: MessageTypeDefinition<_samsa_v1_TopicMetadata, _samsa_v1_TopicMetadata__Output>
+    }
+  }
+}
+

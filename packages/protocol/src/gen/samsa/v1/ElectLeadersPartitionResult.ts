@@ -1,0 +1,21 @@
+// Original file: proto/samsa/v1/client.proto
+
+import type { ErrorCode as _samsa_v1_ErrorCode, ErrorCode__Output as _samsa_v1_ErrorCode__Output } from '../../samsa/v1/ErrorCode.js';
+
+export interface ElectLeadersPartitionResult {
+  'topic'?: (string);
+  'partition'?: (number);
+  'error_code'?: (_samsa_v1_ErrorCode);
+  'error_message'?: (string);
+  'leader_id'?: (number);
+  'leader_epoch'?: (number);
+}
+
+export interface ElectLeadersPartitionResult__Output {
+  'topic': (string);
+  'partition': (number);
+  'error_code': (_samsa_v1_ErrorCode__Output);
+  'error_message': (string);
+  'leader_id': (number);
+  'leader_epoch': (number);
+}
