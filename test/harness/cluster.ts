@@ -4,7 +4,7 @@
 // and, when it gives up, throws with a dump of every node's state and its last log lines, so a
 // failing test says what the cluster looked like. Test files hold workloads and assertions only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export const CLI_MAIN = join(REPO_ROOT, 'packages/cli/dist/main.js');
 export const WAIT_MS_DEFAULT = 30_000;
 const POLL_MS = 50;
 const LOG_LINES_KEPT = 200;
+/** Set SAMSA_TEST_LOG_DIR to keep every node's whole log in <dir>/node-<id>.log (for debugging a failed run). */
+const LOG_DIR = process.env['SAMSA_TEST_LOG_DIR'];
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -79,7 +81,10 @@ export class BrokerNode {
     const proc = spawn(process.execPath, args, { env: { ...process.env, ...this.options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+    const logFile = LOG_DIR === undefined ? undefined : join(LOG_DIR, `node-${this.nodeId}.log`);
+    if (LOG_DIR !== undefined) mkdirSync(LOG_DIR, { recursive: true });
     const keep = (chunk: Buffer): void => {
+      if (logFile !== undefined) appendFileSync(logFile, chunk);
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.length === 0) continue;
         this.logTail.push(line);

@@ -8,6 +8,8 @@ import type { LeaderState } from './leader-state.js';
 
 interface AckWaiter {
   readonly offset: number;
+  /** The leadership the records were appended under: only its high watermark completes them. */
+  readonly leader: LeaderState;
   readonly timer: NodeJS.Timeout;
   settle(err: SamsaError | undefined): void;
 }
@@ -103,26 +105,35 @@ export class HostedPartition {
     return this.leaderState;
   }
 
-  /** Takes over (a LeaderState) or gives up (undefined) leadership; waiters of a lost leadership fail. */
+  /**
+   * Takes over (a LeaderState) or gives up (undefined) leadership. Waiters of any other leadership
+   * fail: their records were appended under an epoch that is over, and may be truncated.
+   */
   setLeader(leader: LeaderState | undefined, reason?: SamsaError): void {
     this.leaderState = leader;
-    if (leader === undefined) this.failAckWaiters(reason ?? new SamsaError('NOT_LEADER_OR_FOLLOWER', 'this broker no longer leads the partition'));
+    this.failAckWaiters(reason ?? new SamsaError('NOT_LEADER_OR_FOLLOWER', 'this broker no longer leads the partition in the epoch the records were written'));
     this.advanceHighWatermark();
     this.signal();
   }
 
   /**
-   * Resolves once the high watermark reaches `offset` (acks=all: the offset after the batch);
-   * rejects with REQUEST_TIMED_OUT after `timeoutMs`, with NOT_LEADER_OR_FOLLOWER when this broker
-   * stops leading, or when `signal` aborts. Waiters are kept in offset order, so each advance
-   * completes a prefix of them.
+   * Resolves once the high watermark of `leader`'s leadership reaches `offset` (acks=all: the
+   * offset after the batch); rejects with REQUEST_TIMED_OUT after `timeoutMs`, with
+   * NOT_LEADER_OR_FOLLOWER when that leadership is not (or no longer) this broker's, or when
+   * `signal` aborts. A high watermark of a later leadership, or a follower's, never completes it:
+   * the records may have been truncated meanwhile and the offsets reused. Waiters are kept in
+   * offset order, so each advance completes a prefix of them.
    */
-  waitForHighWatermark(offset: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  waitForHighWatermark(offset: number, leader: LeaderState, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.leaderState !== leader) {
+      return Promise.reject(new SamsaError('NOT_LEADER_OR_FOLLOWER', 'this broker lost the leadership the records were written under; they may or may not survive'));
+    }
     const log = this.partitionLog;
     if (log !== undefined && log.highWatermark >= offset) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: AckWaiter = {
         offset,
+        leader,
         settle: (err) => {
           clearTimeout(waiter.timer);
           signal.removeEventListener('abort', onAbort);
@@ -143,6 +154,8 @@ export class HostedPartition {
   }
 
   private completeAckWaiters(): void {
+    // Every waiter belongs to the current leadership (setLeader fails the others).
+    if (this.leaderState === undefined) return;
     const hw = this.partitionLog?.highWatermark ?? -1;
     let n = 0;
     while (n < this.ackWaiters.length && this.ackWaiters[n]!.offset <= hw) n++;

@@ -74,7 +74,7 @@ async function producePartition(
     const result = await append;
     // acks=all completes once the high watermark passes the batch: every member of the ISR has it.
     // A retried duplicate waits the same way (its original may not be replicated yet).
-    if (acks === -1) await hosted.waitForHighWatermark(result.lastOffset + 1, timeoutMs, signal);
+    if (acks === -1) await hosted.waitForHighWatermark(result.lastOffset + 1, leadership, timeoutMs, signal);
     return {
       partition: data.partition,
       error_code: 'NONE',
