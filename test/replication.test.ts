@@ -103,7 +103,7 @@ async function readAll(topic: string, partition: number, expected: number): Prom
 }
 
 beforeAll(async () => {
-  cluster = await Cluster.start(3, { quorum: true, args: ['--replica-lag-time-max-ms', '2000'] });
+  cluster = await Cluster.start(3, { quorum: true, args: ['--replica-lag-time-max-ms', '2000', '--retention-check-interval-ms', '200'] });
   await cluster.waitAllUnfenced([1, 2, 3]);
 });
 
@@ -238,5 +238,29 @@ describe('partition replication on a 3-node cluster', () => {
     await waitUntil(async () => (await rawProduce(newLeader!, 'diverge', 0, ['c0'])).topics[0]!.partitions[0]!.error_code === 'NONE', { what: 'c0 acknowledged by the new leader', dump: () => cluster.describe() });
     expect(await waitInSync('diverge', 0)).toBe(4);
     expect(await readAll('diverge', 0, 4)).toEqual(['a0', 'a1', 'b0', 'c0']);
+  });
+
+  it('a follower whose log end fell behind the leader\'s log start restarts its log there and rejoins', async () => {
+    await createTopic('retained', 1, { 'retention.bytes': '20000' });
+    const leader = cluster.node((await partitionsOf('retained'))[0]!.leader);
+    const follower = cluster.nodes.find((n) => n.nodeId !== leader.nodeId)!;
+    expect((await rawProduce(leader, 'retained', 0, ['first'])).topics[0]!.partitions[0]!.error_code).toBe('NONE');
+    await waitInSync('retained', 0);
+    await follower.kill();
+    const value = 'r'.repeat(4_000);
+    for (let i = 0; i < 30; i++) expect((await rawProduce(leader, 'retained', 0, [value, value])).topics[0]!.partitions[0]!.error_code).toBe('NONE');
+    // Retention moves the leader's log start past everything the follower has (offset 1).
+    let logStart = 0;
+    await waitUntil(async () => {
+      const res = await new Promise<DescribeTopicsResponse__Output>((resolve, reject) =>
+        leader.rpc().DescribeTopics({ names: ['retained'] }, { deadline: Date.now() + 5_000 }, (err, r) => (err || !r ? reject(err ?? new Error('empty')) : resolve(r))),
+      );
+      logStart = Number(res.topics[0]!.partitions[0]!.log_start_offset);
+      return logStart > 1;
+    }, { what: 'retention to move the log start of retained-0 past offset 1', dump: () => cluster.describe() });
+    await follower.start();
+    const end = await waitInSync('retained', 0);
+    expect(end).toBe(61);
+    expect(follower.logs().some((l) => l.includes('restarting the log there'))).toBe(true);
   });
 });

@@ -47,8 +47,8 @@ interface FollowedPartition {
   /** An error backoff: not sent before this time. */
   retryAtMs: number;
   backoffMs: number;
-  /** A truncation or append is running for it. */
-  busy: boolean;
+  /** The truncation or append running for it, if any (remove() waits for it). */
+  applying: Promise<void> | undefined;
 }
 
 /** The follower's fetchers, one per leader broker. */
@@ -132,7 +132,7 @@ class ReplicaFetcher {
         existing.backoffMs = REPLICA_BACKOFF_MS_FIRST;
       }
     } else {
-      this.partitions.set(hosted.key, { hosted, log: hosted.log, leaderEpoch, sent: undefined, retryAtMs: 0, backoffMs: REPLICA_BACKOFF_MS_FIRST, busy: false });
+      this.partitions.set(hosted.key, { hosted, log: hosted.log, leaderEpoch, sent: undefined, retryAtMs: 0, backoffMs: REPLICA_BACKOFF_MS_FIRST, applying: undefined });
       this.forgotten = this.forgotten.filter((f) => !(topicIdToString(f.topic_id as Buffer) === hosted.topicIdString && f.partition === hosted.partition));
     }
     this.running ??= this.loop().finally(() => (this.running = undefined));
@@ -144,8 +144,8 @@ class ReplicaFetcher {
     if (p === undefined) return;
     this.partitions.delete(key);
     if (p.sent !== undefined) this.forgotten.push({ topic_id: p.hosted.topicId, partition: p.hosted.partition });
-    // The loop appends or truncates one response at a time: wait until this one is not touched.
-    for (let i = 0; p.busy && i < 10_000; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    // An append or truncation of it may be running: the caller (a new leader) must not start before it ends.
+    await p.applying;
   }
 
   async stop(): Promise<void> {
@@ -214,7 +214,7 @@ class ReplicaFetcher {
     let inSession = 0;
     for (const p of this.partitions.values()) {
       const log = p.hosted.current;
-      if (log === undefined || log.offline || p.busy) continue;
+      if (log === undefined || log.offline || p.applying !== undefined) continue;
       if (p.sent === undefined && p.retryAtMs > now) continue;
       const state = { fetchOffset: log.logEndOffset, lastFetchedEpoch: log.latestEpoch(), leaderEpoch: p.leaderEpoch, logStartOffset: log.logStartOffset };
       const s = p.sent;
@@ -322,15 +322,17 @@ class ReplicaFetcher {
         if (p === undefined) return;
         const log = p.hosted.current;
         if (log === undefined || log.offline) return;
-        p.busy = true;
-        try {
-          bytes += await this.apply(p, log, r);
-        } catch (err) {
-          p.log.warn({ err }, 'applying a replica fetch response failed; backing off');
-          this.backOff(p);
-        } finally {
-          p.busy = false;
-        }
+        const applying = (async () => {
+          try {
+            bytes += await this.apply(p, log, r);
+          } catch (err) {
+            p.log.warn({ err }, 'applying a replica fetch response failed; backing off');
+            this.backOff(p);
+          }
+        })();
+        p.applying = applying;
+        await applying;
+        p.applying = undefined;
       }),
     );
     return bytes;

@@ -2,7 +2,12 @@
 // produce/consume round trip puts keyed records on their murmur2 partitions and reads back every
 // byte; `samsa produce` of a file and `samsa consume` give back exactly its lines; stdin, key
 // separators, JSON output, topic admin, RECORD_TOO_LARGE, unknown topics and `samsa broker`
-// itself (started and stopped in-process) behave as documented.
+// itself (started and stopped in-process) behave as documented. The replication admin of issue 5
+// on one broker: describe shows each replica's log end offset; rebalance-leaders and
+// elect-leaders --unclean report "not needed" (and the unclean one warns first); `configs`
+// sets and deletes a broker's follower throttle and a topic's configs, and the broker's refusals
+// (bad values, unknown keys, unknown brokers) exit 1 with its message. (e2e-cluster.test.ts runs
+// elections that move leaders, on several brokers.)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +170,80 @@ describe('samsa CLI against a broker', () => {
     const badPartition = await samsa(['consume', 'lines', '--partition', '5', '--timeout-ms', '100']);
     expect(badPartition.code).toBe(2);
     expect(badPartition.stderr).toMatch(/partition 5 does not exist/);
+  });
+});
+
+describe('samsa CLI replication admin on one broker', () => {
+  it("describes each replica's log end offset, as text and JSON", async () => {
+    expect((await samsa(['topics', 'create', 'repl', '--partitions', '2'])).code).toBe(0);
+    expect((await samsa(['produce', 'repl', '--partition', '1'], 'a\nb\nc\n')).stdout).toBe('acknowledged 3 records\n');
+    const text = await samsa(['topics', 'describe', 'repl']);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^\tPartition: 0\tLeader: 1\tLeaderEpoch: \d+\tReplicas: 1\tIsr: 1\tLogStartOffset: 0\tHighWatermark: 0\tLogEndOffset: 0\tReplicaLogEndOffsets: 1:0\*\tSizeBytes: /);
+    expect(lines[2]).toMatch(/\tHighWatermark: 3\tLogEndOffset: 3\tReplicaLogEndOffsets: 1:3\*\t/);
+    const json = JSON.parse((await samsa(['topics', 'describe', 'repl', '--format', 'json'])).stdout) as { partitions: { replicaStates: unknown[] }[] };
+    expect(json.partitions[1]!.replicaStates).toEqual([{ brokerId: 1, logEndOffset: '3', inSync: true }]);
+  });
+
+  it('rebalances leaders (nothing to move on one broker) and reports unknown topics with exit 1', async () => {
+    const one = await samsa(['topics', 'rebalance-leaders', '--topic', 'repl', '--partition', '1']);
+    expect(one).toMatchObject({ code: 0, stderr: '' });
+    expect(one.stdout).toMatch(/^Topic: repl\tPartition: 1\tResult: not needed\tLeader: 1\tLeaderEpoch: \d+\npreferred election: moved: 0, not needed: 1\n$/);
+    const all = await samsa(['topics', 'rebalance-leaders', '--format', 'json']);
+    expect(all.code).toBe(0);
+    const results = JSON.parse(all.stdout) as { topic: string; partition: number; errorCode: string }[];
+    expect(results.filter((r) => r.topic === 'repl').map((r) => [r.partition, r.errorCode])).toEqual([
+      [0, 'ELECTION_NOT_NEEDED'],
+      [1, 'ELECTION_NOT_NEEDED'],
+    ]);
+    const ghost = await samsa(['topics', 'rebalance-leaders', '--topic', 'ghost']);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stdout).toMatch(/^Topic: ghost\tResult: failed\tReason: UNKNOWN_TOPIC_OR_PARTITION/);
+    expect(ghost.stderr).toMatch(/^error: UNKNOWN_TOPIC_OR_PARTITION: ghost: /);
+    const noPartition = await samsa(['topics', 'rebalance-leaders', '--topic', 'repl', '--partition', '7']);
+    expect(noPartition.code).toBe(1);
+    expect(noPartition.stderr).toMatch(/^error: UNKNOWN_TOPIC_OR_PARTITION: repl partition 7: /);
+  });
+
+  it('warns loudly before an unclean election, which a partition with a leader does not need', async () => {
+    const r = await samsa(['topics', 'elect-leaders', '--unclean', '--topic', 'repl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^WARNING: UNCLEAN leader election\. .*\nWARNING: records acknowledged to producers that this replica lacks are LOST for good/);
+    expect(r.stdout).toMatch(/Result: not needed.*\n.*Result: not needed.*\nunclean election: elected: 0, not needed: 2\n$/);
+  });
+
+  it("sets and deletes a broker's follower throttle; the broker's refusals exit 1 with its message", async () => {
+    const RATE = 'follower.replication.throttled.rate';
+    expect(await samsa(['configs', 'set', '--broker', '1', `${RATE}=1048576`])).toMatchObject({ code: 0, stdout: `altered broker 1: set ${RATE}=1048576\n`, stderr: '' });
+    expect(await samsa(['configs', 'delete', '--broker', '1', RATE])).toMatchObject({ code: 0, stdout: `altered broker 1: deleted ${RATE}\n` });
+    for (const [argv, message] of [
+      [['configs', 'set', '--broker', '1', `${RATE}=fast`], /^error: INVALID_CONFIG: invalid value "fast" for follower\.replication\.throttled\.rate: must be a whole number/],
+      [['configs', 'set', '--broker', '1', `${RATE}=0`], /^error: INVALID_CONFIG: .*at least 1/],
+      [['configs', 'set', '--broker', '1', 'log.flush.sync=false'], /^error: INVALID_CONFIG: .*log\.flush\.sync/],
+      [['configs', 'set', '--broker', '99', `${RATE}=1000`], /^error: BROKER_ID_NOT_REGISTERED: .*99/],
+    ] as const) {
+      const r = await samsa([...argv]);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.stderr, argv.join(' ')).toMatch(message);
+      expect(r.stdout, argv.join(' ')).toBe('');
+    }
+  });
+
+  it("sets and deletes a topic's configs, unclean.leader.election.enable among them", async () => {
+    expect((await samsa(['configs', 'set', '--topic', 'repl', 'unclean.leader.election.enable=true', 'retention.ms=5000'])).stdout).toBe(
+      'altered topic repl: set unclean.leader.election.enable=true retention.ms=5000\n',
+    );
+    const configs = (): Promise<{ name: string; value: string; isDefault: boolean }[]> =>
+      samsa(['topics', 'describe', 'repl', '--format', 'json']).then((r) => (JSON.parse(r.stdout) as { configs: { name: string; value: string; isDefault: boolean }[] }).configs);
+    expect(await configs()).toEqual(expect.arrayContaining([{ name: 'unclean.leader.election.enable', value: 'true', isDefault: false }, { name: 'retention.ms', value: '5000', isDefault: false }]));
+    expect((await samsa(['configs', 'delete', '--topic', 'repl', 'unclean.leader.election.enable'])).code).toBe(0);
+    expect(await configs()).toContainEqual({ name: 'unclean.leader.election.enable', value: 'false', isDefault: true });
+    const bad = await samsa(['configs', 'set', '--topic', 'repl', 'unclean.leader.election.enable=maybe']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: INVALID_CONFIG: .*unclean\.leader\.election\.enable/);
+    const ghost = await samsa(['configs', 'set', '--topic', 'ghost', 'retention.ms=1']);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/^error: UNKNOWN_TOPIC_OR_PARTITION: /);
   });
 });
 

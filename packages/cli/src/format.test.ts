@@ -1,10 +1,11 @@
 // Proves the consume output formats: JSON lines carry topic, partition, offset and timestamp as
 // numbers, UTF-8 key/value/header values as strings, anything else as {"base64": ...}, null as
 // null, repeated headers as arrays; text prints values (or key, separator, value) per line; the
-// describe table shows each partition.
+// describe table shows each partition with each replica's log end offset (in-sync ones starred,
+// unknown ones as ?); election results print one line per partition and a count per outcome.
 import { describe, expect, it } from 'vitest';
-import type { KafkaMessage, TopicDescription } from '@samsa/client';
-import { bytesToJson, formatJsonRecord, formatTextRecord, formatTopicDescription } from './format.js';
+import type { ElectLeadersPartitionResult, KafkaMessage, PartitionDescription, TopicDescription } from '@samsa/client';
+import { bytesToJson, formatElectionResults, formatJsonRecord, formatTextRecord, formatTopicDescription } from './format.js';
 
 const message = (over: Partial<KafkaMessage> = {}): KafkaMessage => ({
   key: Buffer.from('k'),
@@ -78,11 +79,77 @@ describe('formatTopicDescription', () => {
         highWatermark: String(p * 10),
         logEndOffset: String(p * 10),
         sizeBytes: '0',
+        replicaStates: [{ brokerId: 1, logEndOffset: String(p * 10), inSync: true }],
       })),
     };
     const text = formatTopicDescription(t).split('\n');
     expect(text[0]).toBe('Topic: orders\tTopicId: id-1\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: retention.ms=1000');
     expect(text[2]).toContain('Partition: 1\tLeader: 1');
     expect(text[2]).toContain('HighWatermark: 10');
+  });
+
+  it("shows each replica's log end offset, starred when in sync, ? when unknown, and unknown without the leader's answer", () => {
+    const partition = (over: Partial<PartitionDescription>): PartitionDescription => ({
+      partitionId: 0,
+      errorCode: 'NONE',
+      leader: 2,
+      leaderEpoch: 4,
+      replicas: [2, 1, 3],
+      isr: [2, 1],
+      logStartOffset: '0',
+      highWatermark: '950',
+      logEndOffset: '1000',
+      sizeBytes: '4096',
+      replicaStates: [
+        { brokerId: 2, logEndOffset: '1000', inSync: true },
+        { brokerId: 1, logEndOffset: '1000', inSync: true },
+        { brokerId: 3, logEndOffset: '-1', inSync: false },
+      ],
+      ...over,
+    });
+    const t: TopicDescription = { name: 'o', topicId: 'id', internal: false, configs: [], partitions: [partition({}), partition({ partitionId: 1, replicaStates: [] })] };
+    const lines = formatTopicDescription(t).split('\n');
+    expect(lines[1]).toBe(
+      '\tPartition: 0\tLeader: 2\tLeaderEpoch: 4\tReplicas: 2,1,3\tIsr: 2,1\tLogStartOffset: 0\tHighWatermark: 950\tLogEndOffset: 1000\tReplicaLogEndOffsets: 2:1000*,1:1000*,3:?\tSizeBytes: 4096',
+    );
+    expect(lines[2]).toContain('\tReplicaLogEndOffsets: unknown\t');
+  });
+});
+
+describe('formatElectionResults', () => {
+  const result = (partition: number, errorCode: ElectLeadersPartitionResult['errorCode'], errorMessage = ''): ElectLeadersPartitionResult => ({
+    topic: 'o',
+    partition,
+    errorCode,
+    errorMessage,
+    leader: 1,
+    leaderEpoch: 3,
+  });
+
+  it('prints each partition and counts the outcomes', () => {
+    const text = formatElectionResults(
+      [result(0, 'NONE'), result(1, 'ELECTION_NOT_NEEDED', 'already'), result(2, 'PREFERRED_LEADER_NOT_AVAILABLE', 'preferred leader 3 is fenced')],
+      'preferred',
+    );
+    expect(text).toBe(
+      [
+        'Topic: o\tPartition: 0\tResult: moved\tLeader: 1\tLeaderEpoch: 3',
+        'Topic: o\tPartition: 1\tResult: not needed\tLeader: 1\tLeaderEpoch: 3',
+        'Topic: o\tPartition: 2\tResult: not available\tLeader: 1\tLeaderEpoch: 3\tReason: PREFERRED_LEADER_NOT_AVAILABLE: preferred leader 3 is fenced',
+        'preferred election: moved: 1, not needed: 1, not available: 1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says elected for unclean elections, and names a topic that does not exist', () => {
+    const text = formatElectionResults([result(0, 'NONE'), { ...result(-1, 'UNKNOWN_TOPIC_OR_PARTITION', 'topic "g" does not exist'), topic: 'g' }], 'unclean');
+    expect(text.split('\n')).toEqual([
+      'Topic: o\tPartition: 0\tResult: elected\tLeader: 1\tLeaderEpoch: 3',
+      'Topic: g\tResult: failed\tReason: UNKNOWN_TOPIC_OR_PARTITION: topic "g" does not exist',
+      'unclean election: elected: 1, failed: 1',
+      '',
+    ]);
+    expect(formatElectionResults([], 'preferred')).toBe('preferred election: no partitions\n');
   });
 });

@@ -58,6 +58,12 @@ export function keyValueOption(value: string, previous: Record<string, string> =
   return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1) };
 }
 
+/** Repeatable integers in [min, max]. */
+export const collectIntegerOption = (min: number, max: number) => {
+  const parse = integerOption(min, max);
+  return (value: string, previous: number[] = []): number[] => [...previous, parse(value)];
+};
+
 /** Repeatable plain values. */
 export const collectOption = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -1,5 +1,7 @@
 // Proves the command line's contract without a broker: help exits 0; bad flags and invalid values
-// (partitions 0, negative offsets, bad --acks, bad formats, bad bootstrap lists) exit 2 with
+// (partitions 0, negative offsets, bad --acks, bad formats, bad bootstrap lists, configs without
+// exactly one of --broker / --topic or with malformed key=value pairs, elect-leaders without
+// --unclean or --topic, --partition without one --topic) exit 2 with
 // commander's message on stderr; an unreachable broker exits 1 naming the address.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +46,21 @@ describe('samsa (flags and usage)', () => {
     [['consume', 't', '--max-messages', 'ten'], /--max-messages <n>' argument 'ten' is invalid/],
     [['topics', 'list', '--bootstrap', 'no-port'], /"no-port" is not host:port/],
     [['topics', 'list', '--unknown'], /unknown option '--unknown'/],
+    [['configs', 'set', 'follower.replication.throttled.rate=1'], /^error: name the resource with exactly one of --broker <id> or --topic <name>\n$/],
+    [['configs', 'set', '--broker', '1', '--topic', 't', 'a=1'], /exactly one of --broker <id> or --topic <name>/],
+    [['configs', 'set', '--broker', 'two', 'a=1'], /option '--broker <id>' argument 'two' is invalid/],
+    [['configs', 'set', '--broker', '1', 'novalue'], /^error: "novalue" is not key=value\n$/],
+    [['configs', 'set', '--broker', '1', 'follower.replication.throttled.rate='], /follower\.replication\.throttled\.rate has no value; to remove it use `samsa configs delete/],
+    [['configs', 'set', '--broker', '1'], /missing required argument 'key=value'/],
+    [['configs', 'delete', '--broker', '1', 'k=v'], /delete takes config names only/],
+    [['configs', 'delete', '--topic', '', 'k'], /--topic must not be empty/],
+    [['topics', 'elect-leaders', '--topic', 't'], /^error: elect-leaders runs unclean elections only, which may lose acknowledged records: add --unclean/],
+    [['topics', 'elect-leaders', '--unclean'], /elect-leaders --unclean needs --topic/],
+    [['topics', 'elect-leaders', '--unclean', '--topic', 't', '--partition', 'x'], /option '--partition <n>' argument 'x' is invalid/],
+    [['topics', 'rebalance-leaders', '--partition', '0'], /^error: --partition needs exactly one --topic\n$/],
+    [['topics', 'rebalance-leaders', '--topic', 'a', '--topic', 'b', '--partition', '0'], /--partition needs exactly one --topic/],
+    [['topics', 'rebalance-leaders', '--topic', 't', '--partition', '-1'], /option '--partition <n>' argument '-1' is invalid/],
+    [['topics', 'rebalance-leaders', '--format', 'xml'], /must be one of text, json/],
   ])('rejects %j with exit code 2', async (argv, message) => {
     const r = await samsa(argv);
     expect(r.code).toBe(2);

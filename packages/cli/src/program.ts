@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { brokerCommand } from './commands/broker.js';
 import { clusterCommand } from './commands/cluster.js';
+import { configsCommand } from './commands/configs.js';
 import { consumeCommand } from './commands/consume.js';
 import { produceCommand } from './commands/produce.js';
 import { topicsCommand } from './commands/topics.js';
@@ -18,7 +19,8 @@ export function buildProgram(io: CliIo, ctx: RunContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(brokerCommand(io, ctx))
     .addCommand(clusterCommand(io, ctx))
-    .addCommand(topicsCommand(io))
+    .addCommand(topicsCommand(io, ctx))
+    .addCommand(configsCommand(io))
     .addCommand(produceCommand(io, ctx))
     .addCommand(consumeCommand(io, ctx));
   const configure = (cmd: Command): void => {

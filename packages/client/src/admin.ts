@@ -1,33 +1,61 @@
-// The admin client: topics, configs, offsets and the cluster's brokers. Whole-call failures that
-// are retriable (no connection, not the controller) are retried; a per-topic error is the answer
-// about that topic and rejects the call with that topic's code.
-import { ListOffsetsTimestamp, SamsaError, errorFromCode, int64ToNumber, topicIdToString } from '@samsa/protocol';
-import type { DescribeTopicsResponse__Output, ErrorCodeName, ListOffsetsResponse__Output } from '@samsa/protocol';
+// The admin client: topics, configs (of topics and brokers), leader elections, offsets and the
+// cluster's brokers. Whole-call failures that are retriable (no connection, not the controller) are
+// retried; a per-topic error is the answer about that topic and rejects the call with that topic's
+// code, except in electLeaders, whose per-partition outcomes are the answer (as in Kafka's admin
+// client, where "not needed" and "not available" are results, not failures of the call).
+import { ListOffsetsTimestamp, SamsaError, errorFromCode, int64ToNumber, isErrorCodeName, topicIdToString } from '@samsa/protocol';
+import type { DescribeTopicsResponse__Output, ElectLeadersResponse__Output, ErrorCodeName, ListOffsetsResponse__Output } from '@samsa/protocol';
 import type { Cluster, TopicInfo } from './cluster.js';
 import type {
   AlterConfigsOptions,
+  AlteredConfigResource,
   ClusterDescription,
+  ConfigResourceType,
   CreateTopicsOptions,
   CreatedTopic,
   DeleteTopicsOptions,
+  ElectLeadersOptions,
+  ElectLeadersPartitionResult,
   PartitionOffset,
   PartitionOffsets,
   TopicDescription,
 } from './types.js';
-import { checkInteger, checkTopicName } from './validate.js';
+import { checkInteger, checkPartition, checkTopicName } from './validate.js';
 
 /** How long a broker may take over a topic creation or deletion, unless the call says. */
 const ADMIN_TIMEOUT_MS_DEFAULT = 30_000;
 
 const topicIdString = (id: Buffer): string => (id.length === 16 ? topicIdToString(id) : '');
 
-/** The first per-topic failure of a call, with every failure in its details. */
-function rejectFailures(what: string, failures: { topic: string; error: SamsaError }[]): void {
+/** A resource that failed: a topic, or (alterConfigs) a broker. */
+type Failure = { topic: string; error: SamsaError } | { broker: string; error: SamsaError };
+
+const whoFailed = (f: Failure): { topic: string } | { broker: string } => ('topic' in f ? { topic: f.topic } : { broker: f.broker });
+const failureLabel = (f: Failure): string => ('topic' in f ? f.topic : `broker ${f.broker}`);
+
+/** The first per-resource failure of a call, with every failure in its details. */
+function rejectFailures(what: string, failures: Failure[]): void {
   const first = failures[0];
   if (first === undefined) return;
-  const message = failures.length === 1 ? first.error.message : `${what} failed for ${failures.length} topics: ${failures.map((f) => `${f.topic}: ${f.error.code}`).join(', ')}; first: ${first.error.message}`;
-  throw new SamsaError(first.error.code, message, { cause: first.error, details: { topic: first.topic, failures: failures.map((f) => ({ topic: f.topic, code: f.error.code, message: f.error.message })) } });
+  const noun = failures.every((f) => 'topic' in f) ? 'topics' : 'resources';
+  const message = failures.length === 1 ? first.error.message : `${what} failed for ${failures.length} ${noun}: ${failures.map((f) => `${failureLabel(f)}: ${f.error.code}`).join(', ')}; first: ${first.error.message}`;
+  throw new SamsaError(first.error.code, message, { cause: first.error, details: { ...whoFailed(first), failures: failures.map((f) => ({ ...whoFailed(f), code: f.error.code, message: f.error.message })) } });
 }
+
+/** Broker ids are int32 (as on the wire). */
+const BROKER_ID_MAX = 0x7fffffff;
+
+/** A broker resource's name: a broker id as a decimal string, as KafkaJS takes it. */
+function checkBrokerName(name: unknown): string {
+  const ok = typeof name === 'string' && /^\d{1,10}$/.test(name) && Number(name) <= BROKER_ID_MAX;
+  if (!ok) throw new SamsaError('INVALID_REQUEST', `a broker config resource is named by the broker id as a decimal string (e.g. '2'), got ${JSON.stringify(name)}`);
+  return String(Number(name));
+}
+
+const ELECTION_TYPES = { preferred: 'PREFERRED', unclean: 'UNCLEAN' } as const;
+
+/** A per-partition code as the SDK's typed union; a code this SDK does not know is UNKNOWN_SERVER_ERROR. */
+const partitionCode = (code: string): 'NONE' | ErrorCodeName => (code === 'NONE' || isErrorCodeName(code) ? code : 'UNKNOWN_SERVER_ERROR');
 
 export class Admin {
   private readonly cluster: Cluster;
@@ -96,8 +124,9 @@ export class Admin {
   async describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     for (const t of names) checkTopicName(t);
     const response = await this.cluster.retry(() => this.cluster.call(this.cluster.anyConnection(), 'DescribeTopics', { names: [...names] }));
-    // A broker knows the offsets and size of the partitions it hosts only: take each partition's
-    // from its leader's answer (a leader that does not answer leaves them at -1).
+    // A broker knows the offsets and size of the partitions it hosts only, and only the leader
+    // knows where each replica is: take each partition's from its leader's answer (a leader that
+    // does not answer leaves the offsets at -1 and the replica states empty).
     const fromLeader = new Map<string, DescribeTopicsResponse__Output['topics'][number]['partitions'][number]>();
     const leaders = new Set(response.topics.flatMap((t) => t.partitions.map((p) => p.leader_id)).filter((id) => id >= 0));
     if (leaders.size > 0) await this.cluster.refreshMetadata().catch(() => undefined);
@@ -133,6 +162,7 @@ export class Admin {
             highWatermark: p.high_watermark,
             logEndOffset: p.log_end_offset,
             sizeBytes: p.size_bytes,
+            replicaStates: p.replica_states.map((r) => ({ brokerId: r.broker_id, logEndOffset: r.log_end_offset, inSync: r.in_sync })),
           })),
         configs: t.configs.map((c) => ({ name: c.name, value: c.value, isDefault: c.is_default })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       });
@@ -149,24 +179,70 @@ export class Admin {
     return { topics: names.length === 0 ? [] : await this.describeTopics(names) };
   }
 
-  /** Sets (and removes) topic configs; rejects with the code of a resource that failed. */
-  async alterConfigs(options: AlterConfigsOptions): Promise<{ resources: { name: string; errorCode: 'NONE' }[] }> {
-    const failures: { topic: string; error: SamsaError }[] = [];
-    const done: { name: string; errorCode: 'NONE' }[] = [];
-    for (const r of options.resources) {
-      if (r.type !== undefined && r.type !== 'topic') throw new SamsaError('INVALID_REQUEST', `only topic configs can be altered, got type ${JSON.stringify(r.type)}`);
-      checkTopicName(r.name);
+  /**
+   * Sets (and removes) configs of topics (`type: 'topic'`, the default) and brokers (`type:
+   * 'broker'`, named by the broker id as a decimal string: its dynamic configs, such as
+   * `follower.replication.throttled.rate`). Changes are incremental: keys not named keep their
+   * values. Every resource is checked before any is sent; rejects with the code of a resource
+   * that failed (the others are altered).
+   */
+  async alterConfigs(options: AlterConfigsOptions): Promise<{ resources: AlteredConfigResource[] }> {
+    const requests = options.resources.map((r) => {
+      const type: ConfigResourceType = r.type ?? 'topic';
+      if (type !== 'topic' && type !== 'broker') throw new SamsaError('INVALID_REQUEST', `a config resource's type is 'topic' or 'broker', got ${JSON.stringify(r.type)}`);
+      const name = type === 'topic' ? checkTopicName(r.name) : checkBrokerName(r.name);
       const set: Record<string, string> = {};
       for (const e of r.configEntries ?? []) set[e.name] = e.value;
-      const response = await this.cluster.retry(() =>
-        this.cluster.call(this.cluster.controllerConnection(), 'AlterConfigs', { topic: r.name, set, delete: [...(r.deleteConfigNames ?? [])], validate_only: options.validateOnly ?? false }),
-      );
-      const error = errorFromCode(response.error_code, response.error_message || defaultTopicMessage(response.error_code, r.name), { topic: r.name });
-      if (error !== undefined) failures.push({ topic: r.name, error });
-      else done.push({ name: r.name, errorCode: 'NONE' });
+      return { type, name, request: { topic: type === 'topic' ? name : '', broker: type === 'broker' ? name : '', set, delete: [...(r.deleteConfigNames ?? [])], validate_only: options.validateOnly ?? false } };
+    });
+    const failures: Failure[] = [];
+    const done: AlteredConfigResource[] = [];
+    for (const { type, name, request } of requests) {
+      const response = await this.cluster.retry(() => this.cluster.call(this.cluster.controllerConnection(), 'AlterConfigs', request));
+      const who = type === 'topic' ? { topic: name } : { broker: name };
+      const error = errorFromCode(response.error_code, response.error_message || (type === 'topic' ? defaultTopicMessage(response.error_code, name) : defaultBrokerMessage(response.error_code, name)), who);
+      if (error !== undefined) failures.push({ ...who, error });
+      else done.push({ type, name, errorCode: 'NONE' });
     }
     rejectFailures('alterConfigs', failures);
     return { resources: done };
+  }
+
+  /**
+   * Leader election on demand (Kafka's Admin.electLeaders). 'preferred' (the default) moves each
+   * partition's leadership back to its first replica when that one is live and in sync;
+   * 'unclean' gives a partition that has no leader any live replica, even an out-of-sync one:
+   * records acknowledged by the lost ISR that it lacks are gone for good. Resolves with one
+   * result per partition (sorted by topic, then partition), errors included as codes; rejects
+   * only when the call as a whole fails. A retried call (its first answer lost) may report
+   * ELECTION_NOT_NEEDED for a partition its first attempt moved.
+   */
+  async electLeaders(options: ElectLeadersOptions = {}): Promise<ElectLeadersPartitionResult[]> {
+    const type = options.type ?? 'preferred';
+    if (!Object.hasOwn(ELECTION_TYPES, type)) throw new SamsaError('INVALID_REQUEST', `an election type is 'preferred' or 'unclean', got ${JSON.stringify(type)}`);
+    const wanted = options.topicPartitions;
+    if (wanted !== undefined && wanted.length === 0) throw new SamsaError('INVALID_REQUEST', 'topicPartitions lists no topic: leave it out to elect for every partition');
+    const topics = (wanted ?? []).map((t) => {
+      checkTopicName(t.topic);
+      if (t.partitions !== undefined && t.partitions.length === 0) throw new SamsaError('INVALID_REQUEST', `topicPartitions of "${t.topic}" lists no partition: leave partitions out for all of them`);
+      return { topic: t.topic, partitions: (t.partitions ?? []).map((p) => checkPartition('partition', p)) };
+    });
+    const response: ElectLeadersResponse__Output = await this.cluster.retry(() =>
+      this.cluster.call(this.cluster.controllerConnection(), 'ElectLeaders', { election_type: ELECTION_TYPES[type], topics }),
+    );
+    if (response.results.some((r) => r.error_code === 'NONE')) this.cluster.refreshMetadata().catch(() => {});
+    return response.results
+      .map(
+        (r): ElectLeadersPartitionResult => ({
+          topic: r.topic,
+          partition: r.partition,
+          errorCode: partitionCode(r.error_code),
+          errorMessage: r.error_message,
+          leader: r.leader_id,
+          leaderEpoch: r.leader_epoch,
+        }),
+      )
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   }
 
   /** Per partition: the earliest (low) and latest (high, also `offset`) offsets. */
@@ -238,6 +314,10 @@ export function leadersOf(cluster: Cluster, info: TopicInfo): Map<number, number
     byLeader.set(leader.broker.nodeId, list);
   }
   return byLeader;
+}
+
+function defaultBrokerMessage(code: string, broker: string): string | undefined {
+  return code === 'BROKER_ID_NOT_REGISTERED' ? `broker ${broker} is not registered with the controller` : undefined;
 }
 
 function defaultTopicMessage(code: string, topic: string): string | undefined {

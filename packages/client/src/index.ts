@@ -3,6 +3,7 @@
 export { Samsa, resolveClientConfig } from './client.js';
 export type { ResolvedClientConfig } from './client.js';
 export { Admin } from './admin.js';
+export { ConfigResourceTypes } from './types.js';
 export { Producer, resolveAcks } from './producer.js';
 export type { ResolvedProducerConfig } from './producer.js';
 export type { ProducerIdentity } from './sequencer.js';
@@ -27,10 +28,12 @@ export type {
   Acks,
   AlterConfigResource,
   AlterConfigsOptions,
+  AlteredConfigResource,
   Batch,
   BrokerDescription,
   ClusterDescription,
   ConfigEntry,
+  ConfigResourceType,
   ConsumedHeaders,
   ConsumerConfig,
   ConsumerCrashEvent,
@@ -41,6 +44,9 @@ export type {
   CreateTopicsOptions,
   CreatedTopic,
   DeleteTopicsOptions,
+  ElectLeadersOptions,
+  ElectLeadersPartitionResult,
+  ElectionType,
   EachBatchPayload,
   EachMessagePayload,
   HeaderValue,
@@ -57,6 +63,7 @@ export type {
   ProducerConfig,
   ProducerRecord,
   RecordMetadata,
+  ReplicaStateDescription,
   RetryOptions,
   SamsaConfig,
   SamsaInternals,

@@ -12,6 +12,8 @@ import type {
   DeleteTopicsResponse__Output,
   DescribeTopicsRequest,
   DescribeTopicsResponse__Output,
+  ElectLeadersRequest,
+  ElectLeadersResponse__Output,
   FetchRequest,
   FetchResponse__Output,
   InitProducerIdRequest,
@@ -40,6 +42,7 @@ export interface RpcTypes {
   Fetch: [FetchRequest, FetchResponse__Output];
   ListOffsets: [ListOffsetsRequest, ListOffsetsResponse__Output];
   InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];
+  ElectLeaders: [ElectLeadersRequest, ElectLeadersResponse__Output];
 }
 
 export type RpcName = keyof RpcTypes;

@@ -1,6 +1,7 @@
 // Public types of the SDK, shaped after KafkaJS's but strict: no `any`, readonly results, offsets
 // and timestamps of consumed messages as decimal strings (as KafkaJS gives them, so that int64
 // values never lose precision in user code).
+import type { ErrorCodeName } from '@samsa/protocol';
 import type { Clock, Random } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Transport } from './transport.js';
@@ -279,6 +280,15 @@ export interface TopicConfigEntry {
   readonly isDefault: boolean;
 }
 
+/** One replica of a partition as its leader last saw it (Kafka's DescribeTopicPartitions replica states). */
+export interface ReplicaStateDescription {
+  readonly brokerId: number;
+  /** The replica's log end offset as of its last fetch from this leader, as a decimal string; '-1' when unknown (it has not fetched since this leader took over). */
+  readonly logEndOffset: string;
+  /** True when the replica is in the ISR (the committed ISR, or a pending change the leader asked for). */
+  readonly inSync: boolean;
+}
+
 export interface PartitionDescription {
   readonly partitionId: number;
   /** 'NONE' or the partition's error code. */
@@ -292,6 +302,11 @@ export interface PartitionDescription {
   readonly highWatermark: string;
   readonly logEndOffset: string;
   readonly sizeBytes: string;
+  /**
+   * Every replica's state, in the order of `replicas`, as the partition's leader reported it;
+   * empty when the leader did not answer (or the partition has none).
+   */
+  readonly replicaStates: readonly ReplicaStateDescription[];
 }
 
 export interface TopicDescription {
@@ -302,9 +317,17 @@ export interface TopicDescription {
   readonly configs: readonly TopicConfigEntry[];
 }
 
+/**
+ * What a config resource is (KafkaJS's ConfigResourceTypes, as strings): a topic, or a broker
+ * (its dynamic configs, such as `follower.replication.throttled.rate`).
+ */
+export const ConfigResourceTypes = Object.freeze({ TOPIC: 'topic', BROKER: 'broker' } as const);
+export type ConfigResourceType = (typeof ConfigResourceTypes)[keyof typeof ConfigResourceTypes];
+
 export interface AlterConfigResource {
-  /** Only topics have configs for now. */
-  type?: 'topic';
+  /** 'topic' (the default) or 'broker'. */
+  type?: ConfigResourceType;
+  /** The topic name, or for a broker its id as a decimal string ('2'), as in KafkaJS. */
   name: string;
   /** Keys to set. */
   configEntries?: readonly ConfigEntry[];
@@ -315,6 +338,40 @@ export interface AlterConfigResource {
 export interface AlterConfigsOptions {
   resources: readonly AlterConfigResource[];
   validateOnly?: boolean;
+}
+
+export interface AlteredConfigResource {
+  readonly type: ConfigResourceType;
+  readonly name: string;
+  readonly errorCode: 'NONE';
+}
+
+/** 'preferred': back to each partition's first replica; 'unclean': any live replica of a leaderless partition. */
+export type ElectionType = 'preferred' | 'unclean';
+
+export interface ElectLeadersOptions {
+  /** 'preferred' by default. */
+  type?: ElectionType;
+  /** The partitions to elect for; every partition of every topic when left out. */
+  topicPartitions?: readonly TopicPartitions[];
+}
+
+/** One partition's outcome of an election: errors are data here, one code per partition. */
+export interface ElectLeadersPartitionResult {
+  readonly topic: string;
+  /** -1 when the whole topic failed (UNKNOWN_TOPIC_OR_PARTITION for a topic that does not exist). */
+  readonly partition: number;
+  /**
+   * NONE: leadership moved to `leader`. ELECTION_NOT_NEEDED: the partition already has the leader
+   * the election would pick. PREFERRED_LEADER_NOT_AVAILABLE: the first replica is fenced or out of
+   * sync. ELIGIBLE_LEADERS_NOT_AVAILABLE: no live replica can lead (unclean).
+   * UNKNOWN_TOPIC_OR_PARTITION. Anything else: the controller could not commit the change.
+   */
+  readonly errorCode: 'NONE' | ErrorCodeName;
+  readonly errorMessage: string;
+  /** The partition's leader after the election (-1: none or unknown). */
+  readonly leader: number;
+  readonly leaderEpoch: number;
 }
 
 export interface PartitionOffsets {

@@ -14,9 +14,19 @@
 // does not start at 0 is UNKNOWN_PRODUCER_ID; an older epoch is INVALID_PRODUCER_EPOCH; and a
 // request with more than one batch for a partition is INVALID_RECORD when they carry a producer id.
 // The state lives with the partition, so a new leader knows it (as replicas rebuild it).
+//
+// Admin calls get a broker's answers in outline: DescribeTopics from any broker, with offsets only
+// from a broker that hosts the partition and replica states only from its leader; ElectLeaders
+// with the controller's rules (preferred: the first replica leads when live and in the ISR;
+// unclean: a leaderless partition gets its first live replica, which becomes the ISR);
+// AlterConfigs of topics and of a broker's `follower.replication.throttled.rate` (an integer of
+// at least 1). A partition's replicas and ISR default to its leader alone.
 import { SamsaError, newTopicId, readBatchHeader, stampBatch, validateBatches } from '@samsa/protocol';
 import type {
+  AlterConfigsResponse__Output,
   BatchHeader,
+  DescribeTopicsResponse__Output,
+  ElectLeadersResponse__Output,
   ErrorCodeName,
   FetchResponse__Output,
   InitProducerIdResponse__Output,
@@ -57,13 +67,27 @@ export interface FakePartition {
   logEndOffset: number;
   /** Idempotent producers' state, by producer id. */
   producers: Map<number, FakeProducerState>;
+  /** The replica set, preferred leader first; `[leader]` when unset. */
+  replicas?: number[];
+  /** The ISR; `[leader]` when unset. */
+  isr?: number[];
+  /** Followers' log end offsets as the leader last saw them (absent: unknown, -1). */
+  followerLogEndOffsets?: Map<number, number>;
 }
 
 export interface FakeTopic {
   id: Buffer;
   partitions: FakePartition[];
   maxMessageBytes: number;
+  /** Configs set on the topic (AlterConfigs). */
+  configs: Map<string, string>;
 }
+
+/** The one dynamic broker config the fake (like the broker) knows. */
+export const FAKE_BROKER_CONFIG_KEYS: readonly string[] = ['follower.replication.throttled.rate'];
+
+const replicasOf = (p: FakePartition): number[] => p.replicas ?? (p.leader >= 0 ? [p.leader] : []);
+const isrOf = (p: FakePartition): number[] => p.isr ?? (p.leader >= 0 ? [p.leader] : []);
 
 export interface RecordedCall {
   address: string;
@@ -104,6 +128,8 @@ export class FakeCluster implements Transport {
   nextProducerId = 1000;
   /** Error codes the next InitProducerId calls answer with, one per call, before succeeding. */
   readonly initProducerIdErrors: ErrorCodeName[] = [];
+  /** Dynamic configs of each broker (AlterConfigs with `broker`). */
+  readonly brokerConfigs = new Map<number, Map<string, string>>();
   private appendWaiters: (() => void)[] = [];
   private readonly clock: Clock;
 
@@ -120,6 +146,7 @@ export class FakeCluster implements Transport {
     const topic: FakeTopic = {
       id: newTopicId(),
       maxMessageBytes,
+      configs: new Map<string, string>(),
       partitions: Array.from({ length: partitions }, () => ({ leader, leaderEpoch: 0, batches: [], logStartOffset: 0, logEndOffset: 0, producers: new Map<number, FakeProducerState>() })),
     };
     this.topics.set(name, topic);
@@ -197,6 +224,12 @@ export class FakeCluster implements Transport {
         return this.listOffsets(nodeId, request as RpcRequest<'ListOffsets'>);
       case 'InitProducerId':
         return this.initProducerId();
+      case 'DescribeTopics':
+        return this.describeTopics(nodeId, request as RpcRequest<'DescribeTopics'>);
+      case 'ElectLeaders':
+        return this.electLeaders(request as RpcRequest<'ElectLeaders'>);
+      case 'AlterConfigs':
+        return this.alterConfigs(request as RpcRequest<'AlterConfigs'>);
       default:
         throw new SamsaError('INVALID_REQUEST', `the fake cluster does not implement ${rpc}`);
     }
@@ -216,10 +249,131 @@ export class FakeCluster implements Transport {
           topic_id: t.id,
           error_code: 'NONE',
           internal: false,
-          partitions: t.partitions.map((p, partition) => ({ partition, error_code: 'NONE', leader_id: p.leader, leader_epoch: p.leaderEpoch, replicas: [p.leader], isr: [p.leader] })),
+          partitions: t.partitions.map((p, partition) => ({ partition, error_code: 'NONE', leader_id: p.leader, leader_epoch: p.leaderEpoch, replicas: replicasOf(p), isr: isrOf(p) })),
         };
       }),
     };
+  }
+
+  /** Live as the controller sees it: registered and not fenced (a dead process is still unfenced for a while). */
+  private isLive(nodeId: number): boolean {
+    const b = this.brokers.get(nodeId);
+    return b !== undefined && b.fenced !== true;
+  }
+
+  private describeTopics(nodeId: number, request: RpcRequest<'DescribeTopics'>): DescribeTopicsResponse__Output {
+    const names = request.names !== undefined && request.names.length > 0 ? request.names : [...this.topics.keys()];
+    return {
+      topics: names.map((name) => {
+        const t = this.topics.get(name);
+        if (t === undefined) return { name, topic_id: Buffer.alloc(0), error_code: 'UNKNOWN_TOPIC_OR_PARTITION', error_message: `topic "${name}" does not exist`, internal: false, partitions: [], configs: [] };
+        return {
+          name,
+          topic_id: t.id,
+          error_code: 'NONE',
+          error_message: '',
+          internal: false,
+          configs: [...t.configs.entries()].map(([n, value]) => ({ name: n, value, is_default: false })),
+          partitions: t.partitions.map((p, partition) => {
+            const hosted = replicasOf(p).includes(nodeId);
+            const offsets = (n: number): string => String(hosted ? n : -1);
+            return {
+              partition,
+              error_code: 'NONE',
+              leader_id: p.leader,
+              leader_epoch: p.leaderEpoch,
+              replicas: replicasOf(p),
+              isr: isrOf(p),
+              log_start_offset: offsets(p.logStartOffset),
+              high_watermark: offsets(p.logEndOffset),
+              log_end_offset: offsets(p.logEndOffset),
+              size_bytes: offsets(p.batches.reduce((n, b) => n + b.length, 0)),
+              replica_states:
+                p.leader !== nodeId
+                  ? []
+                  : replicasOf(p).map((id) => ({ broker_id: id, log_end_offset: String(id === nodeId ? p.logEndOffset : (p.followerLogEndOffsets?.get(id) ?? -1)), in_sync: isrOf(p).includes(id) })),
+            };
+          }),
+        };
+      }),
+    };
+  }
+
+  private electLeaders(request: RpcRequest<'ElectLeaders'>): ElectLeadersResponse__Output {
+    const unclean = request.election_type === 'UNCLEAN' || request.election_type === 1;
+    const wanted = request.topics !== undefined && request.topics.length > 0 ? request.topics : [...this.topics.keys()].sort().map((topic) => ({ topic, partitions: [] }));
+    const results: ElectLeadersResponse__Output['results'] = [];
+    for (const w of wanted) {
+      const name = w.topic ?? '';
+      const t = this.topics.get(name);
+      if (t === undefined) {
+        results.push({ topic: name, partition: -1, error_code: 'UNKNOWN_TOPIC_OR_PARTITION', error_message: `topic "${name}" does not exist`, leader_id: -1, leader_epoch: -1 });
+        continue;
+      }
+      const partitions = w.partitions !== undefined && w.partitions.length > 0 ? w.partitions : t.partitions.map((_, i) => i);
+      for (const partition of partitions) {
+        const p = t.partitions[partition];
+        if (p === undefined) {
+          results.push({ topic: name, partition, error_code: 'UNKNOWN_TOPIC_OR_PARTITION', error_message: `no partition ${partition}`, leader_id: -1, leader_epoch: -1 });
+          continue;
+        }
+        const outcome = (code: ErrorCodeName | 'NONE', message = ''): void => void results.push({ topic: name, partition, error_code: code, error_message: message, leader_id: p.leader, leader_epoch: p.leaderEpoch });
+        if (!unclean) {
+          const preferred = replicasOf(p)[0];
+          if (preferred === p.leader) outcome('ELECTION_NOT_NEEDED', 'fake: the preferred replica leads');
+          else if (preferred === undefined || !isrOf(p).includes(preferred) || !this.isLive(preferred)) outcome('PREFERRED_LEADER_NOT_AVAILABLE', 'fake: the preferred replica is fenced or out of sync');
+          else {
+            p.replicas = replicasOf(p);
+            p.isr = isrOf(p);
+            this.moveLeader(name, partition, preferred);
+            outcome('NONE');
+          }
+          continue;
+        }
+        if (p.leader >= 0 && this.isLive(p.leader)) {
+          outcome('ELECTION_NOT_NEEDED', 'fake: the partition has a live leader');
+          continue;
+        }
+        const next = replicasOf(p).find((id) => this.isLive(id));
+        if (next === undefined) outcome('ELIGIBLE_LEADERS_NOT_AVAILABLE', 'fake: no live replica');
+        else {
+          p.replicas = replicasOf(p);
+          this.moveLeader(name, partition, next);
+          p.isr = [next];
+          outcome('NONE');
+        }
+      }
+    }
+    return { results };
+  }
+
+  private alterConfigs(request: RpcRequest<'AlterConfigs'>): AlterConfigsResponse__Output {
+    const topic = request.topic ?? '';
+    const broker = request.broker ?? '';
+    const answer = (code: ErrorCodeName | 'NONE', message = ''): AlterConfigsResponse__Output => ({ topic, broker, error_code: code, error_message: message });
+    const set = Object.entries(request.set ?? {});
+    const deleted = request.delete ?? [];
+    if ((topic === '') === (broker === '')) return answer('INVALID_REQUEST', 'fake: name a topic or a broker');
+    let configs: Map<string, string>;
+    if (broker !== '') {
+      const id = /^\d+$/.test(broker) ? Number(broker) : NaN;
+      if (!this.brokers.has(id)) return answer('BROKER_ID_NOT_REGISTERED', `fake: broker ${broker} is not registered`);
+      for (const [key, value] of set) {
+        if (!FAKE_BROKER_CONFIG_KEYS.includes(key)) return answer('INVALID_CONFIG', `fake: unknown broker config ${key}`);
+        if (!/^\d+$/.test(value) || Number(value) < 1) return answer('INVALID_CONFIG', `fake: ${key} must be an integer of at least 1, got "${value}"`);
+      }
+      for (const key of deleted) if (!FAKE_BROKER_CONFIG_KEYS.includes(key)) return answer('INVALID_CONFIG', `fake: unknown broker config ${key}`);
+      configs = this.brokerConfigs.get(id) ?? new Map<string, string>();
+      this.brokerConfigs.set(id, configs);
+    } else {
+      const t = this.topics.get(topic);
+      if (t === undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION');
+      configs = t.configs;
+    }
+    if (request.validate_only === true) return answer('NONE');
+    for (const [key, value] of set) configs.set(key, value);
+    for (const key of deleted) configs.delete(key);
+    return answer('NONE');
   }
 
   private initProducerId(): InitProducerIdResponse__Output {
