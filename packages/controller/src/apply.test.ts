@@ -1,7 +1,9 @@
 // Proves that apply() is a pure, invariant-checking transition: it builds the expected image from
 // each record type, never mutates its input, shares what it did not change, refuses records that
 // contradict the image (and indexes out of order), and that applying a batch in one ImageDelta
-// gives the same image as applying its records one by one.
+// gives the same image as applying its records one by one. A ConfigChanged with an empty topic id
+// changes the dynamic configs of the broker it names, and the broker's entry goes once its last key
+// is deleted.
 import { describe, expect, it } from 'vitest';
 import { topicIdToString } from '@samsa/protocol';
 import { apply, applyAll } from './apply.js';
@@ -70,6 +72,26 @@ describe('apply', () => {
     image = run(image, Records.topicDeleted(id(7), 'orders'));
     expect(image.topicsByName.size).toBe(0);
     expect(image.topicsById.size).toBe(0);
+  });
+
+  it('keeps dynamic broker configs from ConfigChanged records without a topic id', () => {
+    const base = run(withBrokers(1, 2), ...topic(id(1), 'a', 1, [1, 2]));
+    let image = run(base, Records.brokerConfigChanged(1, { 'follower.replication.throttled.rate': '100' }, []));
+    expect(Object.fromEntries(image.brokerConfigs.get(1)!)).toEqual({ 'follower.replication.throttled.rate': '100' });
+    expect(image.brokerConfigs.has(2)).toBe(false);
+    expect(image.topicsById).toBe(base.topicsById); // topics untouched
+    expect(base.brokerConfigs.size).toBe(0); // the input image is not changed
+
+    image = run(image, Records.brokerConfigChanged(2, { 'follower.replication.throttled.rate': '7' }, []), Records.brokerConfigChanged(1, { 'follower.replication.throttled.rate': '200' }, []));
+    expect(image.brokerConfigs.get(1)?.get('follower.replication.throttled.rate')).toBe('200');
+    expect(image.brokerConfigs.get(2)?.get('follower.replication.throttled.rate')).toBe('7');
+
+    const kept = image.brokerConfigs.get(2);
+    image = run(image, Records.brokerConfigChanged(1, {}, ['follower.replication.throttled.rate']));
+    expect(image.brokerConfigs.has(1)).toBe(false); // its last key: the entry goes
+    expect(image.brokerConfigs.get(2)).toBe(kept);
+    expect([...image.topicsByName.get('a')!.configs]).toEqual([]);
+    expect(() => run(image, Records.brokerConfigChanged(2, { k: '1' }, ['k']))).toThrow(/both sets and deletes k/);
   });
 
   it('hands out producer ids in consecutive blocks', () => {

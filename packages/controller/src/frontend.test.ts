@@ -5,16 +5,25 @@
 // placement spreads leaders and followers evenly; brokers register fenced, a new incarnation takes
 // the old one's leaderships away in the same commit; fencing elects new leaders from the ISR and
 // never empties one, unfencing gives leaderless partitions a leader back; AlterPartition accepts
-// only current epochs and unfenced new members.
+// only current epochs and unfenced new members. Issue 5: preferred and unclean elections on demand
+// (outcomes per partition, one commit for all), the preferred replica leading again in a second
+// commit once an ISR change brings it back, controlled shutdown (moveAwayFrom / nothingToMove with
+// the shuttingDown hook the QuorumController sets), unclean.leader.election.enable as a topic
+// config, and dynamic broker configs. States the frontend reaches only through other paths (a
+// leader that is not the first replica while it is in sync) are written to the log directly.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCodeName } from '@samsa/protocol';
+import { FOLLOWER_THROTTLE_KEY, followerThrottleBytesPerSec } from './broker-dynamic-config.js';
 import { ControllerFrontend, placeReplicas, validateTopicName } from './frontend.js';
 import type { CreateTopicSpec } from './frontend.js';
+import type { PartitionState } from './image.js';
 import { LocalMetadataLog } from './metadata-log.js';
+import type { MetadataUpdate } from './metadata-log.js';
+import { Records } from './records.js';
 
 const logger = pino({ level: 'silent' });
 const endpoint = { name: 'client', host: '127.0.0.1', port: 9092 };
@@ -42,6 +51,30 @@ afterEach(async () => {
 });
 
 const spec = (name: string, numPartitions = 1, replicationFactor = 1, configs?: Record<string, string>): CreateTopicSpec => ({ name, numPartitions, replicationFactor, configs });
+
+const partitionOf = (topic: string, partition: number): PartitionState => log.image.topicsByName.get(topic)!.partitions[partition]!;
+
+/** Writes a partition's next state straight to the log (leader epoch + 1 if the leader changes). */
+async function setPartition(topic: string, partition: number, change: { leaderId?: number; isr?: number[] }): Promise<void> {
+  const t = log.image.topicsByName.get(topic)!;
+  const old = t.partitions[partition]!;
+  const leaderId = change.leaderId ?? old.leaderId;
+  const leaderEpoch = leaderId === old.leaderId ? old.leaderEpoch : old.leaderEpoch + 1;
+  await log.append([Records.partitionChanged({ topicId: t.id, partition, replicas: old.replicas, leaderId, leaderEpoch, isr: change.isr ?? old.isr, partitionEpoch: old.partitionEpoch + 1 })]);
+}
+
+/** Runs `op` and returns its result with the commits it made (one update per append). */
+async function withCommits<T>(op: () => Promise<T>): Promise<[T, MetadataUpdate[]]> {
+  const commits: MetadataUpdate[] = [];
+  const off = log.subscribe((u) => commits.push(u));
+  try {
+    return [await op(), commits];
+  } finally {
+    off();
+  }
+}
+
+const codes = (outcomes: readonly { topic: string; partition: number; error?: { code: string } }[]) => outcomes.map((o) => [o.topic, o.partition, o.error?.code]);
 
 describe('createTopics', () => {
   it('creates topics with the contract partition state, after the records are applied', async () => {
@@ -309,6 +342,297 @@ describe('alterPartition', () => {
     await frontend.unfenceBroker(outsider, `inc-${outsider}`);
     const grown = await frontend.alterPartition(leader, brokerEpoch, [grow]);
     expect(grown.outcomes[0]?.state).toMatchObject({ isr: [leader, followers[0], outsider], partitionEpoch: current.partitionEpoch + 1 });
+  });
+});
+
+describe('electLeaders', () => {
+  beforeEach(async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('a', 3, 3), spec('b', 2, 3)]);
+  });
+
+  it('PREFERRED over every topic moves leadership back to in-sync live first replicas, in one commit', async () => {
+    await setPartition('a', 0, { leaderId: partitionOf('a', 0).replicas[1] });
+    await setPartition('a', 1, { leaderId: partitionOf('a', 1).replicas[2] });
+    const b1 = partitionOf('b', 1);
+    await setPartition('b', 1, { leaderId: b1.replicas[1], isr: b1.replicas.slice(1) }); // its first replica fell out of sync
+    const before = [0, 1, 2].map((p) => partitionOf('a', p));
+    const b1Before = partitionOf('b', 1);
+
+    const [result, commits] = await withCommits(() => frontend.electLeaders('PREFERRED'));
+    expect(codes(result.outcomes)).toEqual([
+      ['a', 0, undefined],
+      ['a', 1, undefined],
+      ['a', 2, 'ELECTION_NOT_NEEDED'],
+      ['b', 0, 'ELECTION_NOT_NEEDED'],
+      ['b', 1, 'PREFERRED_LEADER_NOT_AVAILABLE'],
+    ]);
+    for (const p of [0, 1]) {
+      const old = before[p]!;
+      expect(partitionOf('a', p)).toEqual({ replicas: old.replicas, leaderId: old.replicas[0], leaderEpoch: old.leaderEpoch + 1, isr: old.isr, partitionEpoch: old.partitionEpoch + 1 });
+      expect(result.outcomes[p]?.state).toEqual(partitionOf('a', p));
+    }
+    // The others are untouched, and their outcomes carry the current state.
+    expect(partitionOf('a', 2)).toBe(before[2]);
+    expect(partitionOf('b', 1)).toBe(b1Before);
+    expect(result.outcomes[4]?.state).toBe(b1Before);
+    expect(commits.map((c) => c.entries.length)).toEqual([2]);
+    expect(result.index).toBe(log.image.appliedIndex);
+  });
+
+  it('takes named partitions, and reports unknown topics and partitions', async () => {
+    await setPartition('a', 0, { leaderId: partitionOf('a', 0).replicas[1] });
+    const { outcomes } = await frontend.electLeaders('PREFERRED', [{ topic: 'a', partitions: [0, 7] }, { topic: 'nope' }, { topic: 'b', partitions: [1] }]);
+    expect(codes(outcomes)).toEqual([
+      ['a', 0, undefined],
+      ['a', 7, 'UNKNOWN_TOPIC_OR_PARTITION'],
+      ['nope', -1, 'UNKNOWN_TOPIC_OR_PARTITION'],
+      ['b', 1, 'ELECTION_NOT_NEEDED'],
+    ]);
+    expect(partitionOf('a', 0).leaderId).toBe(partitionOf('a', 0).replicas[0]);
+  });
+
+  it('commits nothing when nothing is to be elected', async () => {
+    const before = log.image;
+    const result = await frontend.electLeaders('PREFERRED');
+    expect(result.outcomes.every((o) => o.error?.code === 'ELECTION_NOT_NEEDED')).toBe(true);
+    expect(result.outcomes).toHaveLength(5);
+    expect(result.index).toBe(before.appliedIndex);
+    expect(log.image).toBe(before);
+  });
+
+  it('PREFERRED does not choose a first replica that is shutting down', async () => {
+    await setPartition('a', 0, { leaderId: partitionOf('a', 0).replicas[1] }); // broker 1 stays in the ISR
+    frontend.shuttingDown = (id) => id === 1;
+    const refused = await frontend.electLeaders('PREFERRED', [{ topic: 'a', partitions: [0] }]);
+    expect(codes(refused.outcomes)).toEqual([['a', 0, 'PREFERRED_LEADER_NOT_AVAILABLE']]);
+    frontend.shuttingDown = () => false;
+    const elected = await frontend.electLeaders('PREFERRED', [{ topic: 'a', partitions: [0] }]);
+    expect(elected.outcomes[0]?.error).toBeUndefined();
+    expect(partitionOf('a', 0).leaderId).toBe(1);
+  });
+
+  it('UNCLEAN elects a live out-of-sync replica only where no live leader is, the new leader alone in the ISR', async () => {
+    await frontend.createTopics([spec('solo', 3, 1)]);
+    const soloOf1 = log.image.topicsByName.get('solo')!.partitions.findIndex((p) => p.replicas[0] === 1);
+    const a0 = partitionOf('a', 0);
+    expect(a0.leaderId).toBe(1);
+    await setPartition('a', 0, { isr: [1] }); // its followers fell behind
+    await frontend.fenceBroker(1, 'inc-1');
+    const leaderless = partitionOf('a', 0);
+    expect(leaderless).toMatchObject({ leaderId: -1, isr: [1] }); // the topic default: clean elections only
+    // Its preferred replica is in the ISR but fenced.
+    expect(codes((await frontend.electLeaders('PREFERRED', [{ topic: 'a', partitions: [0] }])).outcomes)).toEqual([['a', 0, 'PREFERRED_LEADER_NOT_AVAILABLE']]);
+
+    const [result, commits] = await withCommits(() => frontend.electLeaders('UNCLEAN', [{ topic: 'a' }, { topic: 'solo', partitions: [soloOf1] }]));
+    expect(codes(result.outcomes)).toEqual([
+      ['a', 0, undefined],
+      ['a', 1, 'ELECTION_NOT_NEEDED'],
+      ['a', 2, 'ELECTION_NOT_NEEDED'],
+      ['solo', soloOf1, 'ELIGIBLE_LEADERS_NOT_AVAILABLE'],
+    ]);
+    const elected = a0.replicas[1]!;
+    expect(partitionOf('a', 0)).toEqual({ replicas: a0.replicas, leaderId: elected, leaderEpoch: leaderless.leaderEpoch + 1, isr: [elected], partitionEpoch: leaderless.partitionEpoch + 1 });
+    expect(result.outcomes[0]?.state).toEqual(partitionOf('a', 0));
+    expect(commits.map((c) => c.entries.length)).toEqual([1]);
+  });
+
+  it('UNCLEAN leaves alone a partition whose leader is shutting down but still serving', async () => {
+    await setPartition('a', 0, { isr: [1] });
+    frontend.shuttingDown = (id) => id === 1;
+    const before = log.image;
+    const { outcomes } = await frontend.electLeaders('UNCLEAN', [{ topic: 'a', partitions: [0] }]);
+    expect(codes(outcomes)).toEqual([['a', 0, 'ELECTION_NOT_NEEDED']]);
+    expect(log.image).toBe(before);
+  });
+});
+
+describe('preferred election after AlterPartition', () => {
+  beforeEach(async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('t', 3, 3)]);
+    // Broker 1 drops out and comes back: out of every ISR, leading nothing.
+    await frontend.fenceBroker(1, 'inc-1');
+    await frontend.unfenceBroker(1, 'inc-1');
+  });
+
+  const rejoin = (partition: number, extra: number) => {
+    const p = partitionOf('t', partition);
+    return { topicId: log.image.topicsByName.get('t')!.id, partition, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [...p.isr, extra] };
+  };
+
+  it('makes the first replica leader again, in a second commit, once an ISR change brings it back', async () => {
+    const p0 = partitionOf('t', 0);
+    const p1 = partitionOf('t', 1);
+    expect(p0.replicas[0]).toBe(1);
+    expect(p1.replicas[0]).not.toBe(1);
+    expect([p0.isr.includes(1), p1.isr.includes(1)]).toEqual([false, false]);
+    expect(p0.leaderId).toBe(p1.leaderId); // both led by the same broker, so one request carries both
+    const [result, commits] = await withCommits(() => frontend.alterPartition(p0.leaderId, -1, [rejoin(0, 1), rejoin(1, 1)]));
+    expect(result.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
+    // The outcome is the accepted ISR change; the election follows it.
+    expect(result.outcomes[0]?.state).toEqual({ replicas: p0.replicas, leaderId: p0.leaderId, leaderEpoch: p0.leaderEpoch, isr: [...p0.isr, 1], partitionEpoch: p0.partitionEpoch + 1 });
+    expect(partitionOf('t', 0)).toEqual({ replicas: p0.replicas, leaderId: 1, leaderEpoch: p0.leaderEpoch + 1, isr: [...p0.isr, 1], partitionEpoch: p0.partitionEpoch + 2 });
+    // Broker 1 is not t-1's first replica: it only rejoins the ISR.
+    expect(partitionOf('t', 1)).toEqual({ ...p1, isr: [...p1.isr, 1], partitionEpoch: p1.partitionEpoch + 1 });
+    expect(commits.map((c) => c.entries.length)).toEqual([2, 1]);
+    expect(result.index).toBe(log.image.appliedIndex);
+  });
+
+  it('elects nobody when the first replica is shutting down or fenced', async () => {
+    const p0 = partitionOf('t', 0);
+    frontend.shuttingDown = (id) => id === 1;
+    const before = log.image;
+    const refused = await frontend.alterPartition(p0.leaderId, -1, [rejoin(0, 1)]);
+    expect(refused.outcomes[0]?.error?.code).toBe('INELIGIBLE_REPLICA');
+    expect(log.image).toBe(before);
+
+    // Already in the ISR when it began shutting down: an accepted ISR change elects nobody.
+    frontend.shuttingDown = () => false;
+    await setPartition('t', 0, { isr: [...p0.isr, 1] });
+    frontend.shuttingDown = (id) => id === 1;
+    const inSync = partitionOf('t', 0);
+    const shrink = { topicId: log.image.topicsByName.get('t')!.id, partition: 0, leaderEpoch: inSync.leaderEpoch, partitionEpoch: inSync.partitionEpoch, newIsr: [inSync.leaderId, 1] };
+    const [accepted, commits] = await withCommits(() => frontend.alterPartition(inSync.leaderId, -1, [shrink]));
+    expect(accepted.outcomes[0]?.error).toBeUndefined();
+    expect(commits).toHaveLength(1);
+    expect(partitionOf('t', 0)).toMatchObject({ leaderId: inSync.leaderId, leaderEpoch: inSync.leaderEpoch, isr: [inSync.leaderId, 1] });
+
+    frontend.shuttingDown = () => false;
+    await frontend.fenceBroker(1, 'inc-1');
+    const fenced = partitionOf('t', 0);
+    expect((await frontend.alterPartition(fenced.leaderId, -1, [rejoin(0, 1)])).outcomes[0]?.error?.code).toBe('INELIGIBLE_REPLICA');
+    expect(partitionOf('t', 0)).toBe(fenced);
+  });
+});
+
+describe('moveAwayFrom and nothingToMove (controlled shutdown)', () => {
+  it('hands leaderships to live in-sync replicas, leaves ISRs with others, and keeps what no other replica can lead', async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('t', 6, 3), spec('solo', 3, 1)]);
+    const t = () => log.image.topicsByName.get('t')!.partitions;
+    const lonely = t().findIndex((p) => p.leaderId === 1);
+    await setPartition('t', lonely, { isr: [1] }); // its followers fell behind: nobody else can lead it
+    const soloOf1 = log.image.topicsByName.get('solo')!.partitions.findIndex((p) => p.replicas[0] === 1);
+    const soloBefore = partitionOf('solo', soloOf1);
+    frontend.shuttingDown = (id) => id === 1;
+    expect(frontend.nothingToMove(1)).toBe(false);
+    expect(await frontend.moveAwayFrom(1, 'another-incarnation')).toBeUndefined();
+    expect(await frontend.moveAwayFrom(9, 'inc-9')).toBeUndefined();
+
+    const before = t();
+    const [index, commits] = await withCommits(() => frontend.moveAwayFrom(1, 'inc-1'));
+    expect(commits.map((c) => c.entries.length)).toEqual([5]);
+    expect(index).toBe(log.image.appliedIndex);
+    t().forEach((p, i) => {
+      const old = before[i]!;
+      if (i === lonely) {
+        expect(p).toBe(old);
+        return;
+      }
+      expect(p.isr).toEqual(old.isr.filter((id) => id !== 1));
+      expect(p.partitionEpoch).toBe(old.partitionEpoch + 1);
+      if (old.leaderId === 1) expect([p.leaderId, p.leaderEpoch]).toEqual([old.replicas.find((id) => id !== 1), old.leaderEpoch + 1]);
+      else expect([p.leaderId, p.leaderEpoch]).toEqual([old.leaderId, old.leaderEpoch]);
+    });
+    expect(partitionOf('solo', soloOf1)).toBe(soloBefore);
+    expect(frontend.nothingToMove(1)).toBe(true);
+    expect(await frontend.moveAwayFrom(1, 'inc-1')).toBeUndefined(); // nothing left: no commit
+  });
+
+  it('hands nothing to another broker that is shutting down, and does nothing for a fenced broker', async () => {
+    await joinBroker(2, 'inc-2');
+    await joinBroker(3, 'inc-3');
+    await frontend.createTopics([spec('t', 3, 3)]);
+    frontend.shuttingDown = (id) => id === 1 || id === 2;
+    await frontend.moveAwayFrom(1, 'inc-1');
+    // Broker 3 is the only live in-sync replica not shutting down: it takes broker 1's partitions
+    // (t-0 is [1, 2, 3]: broker 2 would be next) and broker 2's too.
+    expect(partitionOf('t', 0).replicas).toEqual([1, 2, 3]);
+    for (const p of log.image.topicsByName.get('t')!.partitions) {
+      expect(p.isr).not.toContain(1);
+      expect(p.leaderId).toBe(3);
+    }
+    await frontend.fenceBroker(3, 'inc-3');
+    const before = log.image;
+    expect(await frontend.moveAwayFrom(3, 'inc-3')).toBeUndefined();
+    expect(log.image).toBe(before);
+  });
+});
+
+describe('unclean.leader.election.enable', () => {
+  it('accepts only true and false', async () => {
+    for (const value of ['yes', 'TRUE', '1', '']) {
+      const [out] = await frontend.createTopics([spec('x', 1, 1, { 'unclean.leader.election.enable': value })]);
+      expect(out?.error?.code, value).toBe('INVALID_CONFIG');
+    }
+    const [ok] = await frontend.createTopics([spec('x', 1, 1, { 'unclean.leader.election.enable': 'true' })]);
+    expect(ok?.error).toBeUndefined();
+    await expect(frontend.alterConfigs('x', { set: { 'unclean.leader.election.enable': 'no' } })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await frontend.alterConfigs('x', { set: { 'unclean.leader.election.enable': 'false' } });
+    expect(log.image.topicsByName.get('x')!.configs.get('unclean.leader.election.enable')).toBe('false');
+  });
+
+  it('lets fencing the last ISR member elect a live out-of-sync replica; the default keeps the partition leaderless', async () => {
+    await joinBroker(2, 'inc-2');
+    await frontend.createTopics([spec('dirty', 1, 2, { 'unclean.leader.election.enable': 'true' }), spec('clean', 1, 2)]);
+    // Broker 2 drops out of both ISRs and comes back out of sync; then broker 1, the last member, is fenced.
+    await frontend.fenceBroker(2, 'inc-2');
+    await frontend.unfenceBroker(2, 'inc-2');
+    const dirty = partitionOf('dirty', 0);
+    const clean = partitionOf('clean', 0);
+    expect([dirty.isr, clean.isr]).toEqual([[1], [1]]);
+    await frontend.fenceBroker(1, 'inc-1');
+    expect(partitionOf('dirty', 0)).toEqual({ replicas: dirty.replicas, leaderId: 2, leaderEpoch: dirty.leaderEpoch + 1, isr: [2], partitionEpoch: dirty.partitionEpoch + 1 });
+    expect(partitionOf('clean', 0)).toMatchObject({ leaderId: -1, isr: [1] });
+  });
+});
+
+describe('alterBrokerConfigs', () => {
+  const key = FOLLOWER_THROTTLE_KEY;
+
+  it('sets, changes and removes (by delete or an empty value) a broker config', async () => {
+    await joinBroker(2, 'inc-2');
+    expect(followerThrottleBytesPerSec(log.image, 1)).toBe(0);
+    await frontend.alterBrokerConfigs(1, { set: { [key]: '1048576' } });
+    expect(Object.fromEntries(log.image.brokerConfigs.get(1)!)).toEqual({ [key]: '1048576' });
+    expect(followerThrottleBytesPerSec(log.image, 1)).toBe(1_048_576);
+    expect(followerThrottleBytesPerSec(log.image, 2)).toBe(0);
+    await frontend.alterBrokerConfigs(2, { set: { [key]: '10' } });
+    await frontend.alterBrokerConfigs(1, { set: { [key]: '' } });
+    expect(log.image.brokerConfigs.has(1)).toBe(false);
+    expect(followerThrottleBytesPerSec(log.image, 1)).toBe(0);
+    expect(followerThrottleBytesPerSec(log.image, 2)).toBe(10);
+    await frontend.alterBrokerConfigs(2, { delete: [key] });
+    expect(log.image.brokerConfigs.size).toBe(0);
+  });
+
+  it('refuses bad changes with typed errors and writes nothing for them, for validate_only or for no-ops', async () => {
+    await frontend.alterBrokerConfigs(1, { set: { [key]: '500' } });
+    const before = log.image;
+    const attempts: [() => Promise<void>, ErrorCodeName][] = [
+      [() => frontend.alterBrokerConfigs(1, { set: { 'no.such.key': '1' } }), 'INVALID_CONFIG'],
+      [() => frontend.alterBrokerConfigs(1, { delete: ['no.such.key'] }), 'INVALID_CONFIG'],
+      [() => frontend.alterBrokerConfigs(1, { set: { [key]: '1' }, delete: [key] }), 'INVALID_CONFIG'],
+      [() => frontend.alterBrokerConfigs(9, { set: { [key]: '1' } }), 'BROKER_ID_NOT_REGISTERED'],
+      [() => frontend.alterBrokerConfigs(1, { set: { [key]: 'x' } }, { validateOnly: true }), 'INVALID_CONFIG'],
+    ];
+    for (const value of ['0', '-5', '1.5', 'abc', ' 10', '1e6', '10 ', '99999999999999999']) {
+      attempts.push([() => frontend.alterBrokerConfigs(1, { set: { [key]: value } }), 'INVALID_CONFIG']);
+    }
+    for (const [attempt, code] of attempts) await expect(attempt()).rejects.toMatchObject({ code });
+    await frontend.alterBrokerConfigs(1, { set: { [key]: '7' } }, { validateOnly: true });
+    await frontend.alterBrokerConfigs(1, { delete: [key] }, { validateOnly: true });
+    await frontend.alterBrokerConfigs(1, { set: { [key]: '500' } }); // the value it has
+    await frontend.alterBrokerConfigs(1, {});
+    expect(log.image).toBe(before);
+    await frontend.alterBrokerConfigs(1, { delete: [key] });
+    const cleared = log.image;
+    await frontend.alterBrokerConfigs(1, { delete: [key] }); // not set: nothing to record
+    expect(log.image).toBe(cleared);
   });
 });
 

@@ -524,7 +524,10 @@ export class ControllerFrontend {
             outcomes.push({ topic: t.topic, partition, error: new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${t.topic} has no partition ${partition}`) });
             continue;
           }
-          const r = type === 'PREFERRED' ? preferredLeaderChange(state, live) : uncleanLeaderChange(state, live);
+          // A leader in controlled shutdown is not `live` (it takes no new leadership) but still
+          // serves: an unclean election must not take its partition from it.
+          const serving = state.leaderId !== NO_LEADER && image.brokers.get(state.leaderId)?.fenced === false;
+          const r = type === 'PREFERRED' ? preferredLeaderChange(state, live) : serving ? { reason: 'ELECTION_NOT_NEEDED' as const } : uncleanLeaderChange(state, live);
           if (r.next === undefined) {
             const why = r.reason ?? 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
             const message =

@@ -5,6 +5,11 @@
 // an unknown broker get their typed errors; a node that does not lead the log answers
 // NOT_CONTROLLER naming the leader and fences nobody, and when it is elected every broker's
 // session clock starts then; the status names liveness, leadership counts and the image hash.
+// Controlled shutdown (issue 5): a heartbeat with wantShutDown moves the broker's leaderships to
+// other live in-sync replicas and takes it out of ISRs it shares, in one commit, keeps a partition
+// nobody else can lead on its leader, and answers shouldShutDown; the broker can neither rejoin an
+// ISR nor be elected preferred leader until a new incarnation registers; two brokers shutting down
+// at once hand nothing to each other.
 // Leadership is switched by a thin wrapper around the log, as a Raft log would report it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -210,5 +215,121 @@ describe('QuorumController', () => {
     log.switchTo(3);
     expect(controller.describe()).toMatchObject({ activeControllerId: 3, livenessKnown: false });
     expect(controller.describe().brokers[1]).toMatchObject({ alive: false, appliedOffset: -1, lastHeartbeatAgeMs: -1 });
+  });
+});
+
+describe('controlled shutdown', () => {
+  type Member = { stream: number; epoch: number };
+  const beat = (b: Member, id: number, wantShutDown?: boolean) =>
+    controller.heartbeat(b.stream, { brokerId: id, incarnationId: `inc-${id}`, brokerEpoch: b.epoch, appliedOffset: log.appliedIndex, ...(wantShutDown !== undefined ? { wantShutDown } : {}) });
+  const partitions = (topic: string) => log.image.topicsByName.get(topic)!.partitions;
+  /** Collects the commits made until the returned function is called. */
+  function recordCommits(): () => MetadataUpdate[] {
+    const commits: MetadataUpdate[] = [];
+    const off = log.subscribe((u) => commits.push(u));
+    return () => {
+      off();
+      return commits;
+    };
+  }
+
+  it('moves leaderships away in one commit, leaves shared ISRs, keeps what nobody else can lead, and says when to stop', async () => {
+    const b1 = await joinBroker(1);
+    await joinBroker(2);
+    await joinBroker(3);
+    await controller.createTopics([{ name: 't', numPartitions: 6, replicationFactor: 3 }, { name: 'solo', numPartitions: 3, replicationFactor: 1 }]);
+    // One partition broker 1 leads loses its followers (they fell behind): only broker 1 can lead it.
+    const lonely = partitions('t').findIndex((p) => p.leaderId === 1);
+    const p = partitions('t')[lonely]!;
+    const shrunk = await controller.alterPartition(1, b1.epoch, [{ topicId: log.image.topicsByName.get('t')!.id, partition: lonely, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }]);
+    expect(shrunk.outcomes[0]?.error).toBeUndefined();
+    expect(await beat(b1, 1)).toMatchObject({ errorCode: 'NONE', shouldShutDown: false });
+
+    const before = partitions('t');
+    const solo = partitions('solo');
+    const stop = recordCommits();
+    const answer = await beat(b1, 1, true);
+    const commits = stop();
+    expect(answer).toEqual({ errorCode: 'NONE', errorMessage: '', fenced: false, controllerId: 100, metadataOffset: log.appliedIndex, shouldShutDown: true });
+    expect(commits.map((c) => c.entries.length)).toEqual([5]);
+    partitions('t').forEach((now, i) => {
+      const old = before[i]!;
+      if (i === lonely) return expect(now).toBe(old); // keeps its leader: never leaderless
+      expect(now.isr).toEqual(old.isr.filter((id) => id !== 1));
+      expect(now.leaderId).toBe(old.leaderId === 1 ? old.replicas.find((id) => id !== 1) : old.leaderId);
+      expect(now.leaderEpoch).toBe(old.leaderId === 1 ? old.leaderEpoch + 1 : old.leaderEpoch);
+    });
+    expect(partitions('solo')).toBe(solo);
+    expect(log.image.brokers.get(1)?.fenced).toBe(false); // it still serves until it stops
+
+    // Asked again: nothing to move, nothing written, the same answer.
+    const image = log.image;
+    expect(await beat(b1, 1, true)).toMatchObject({ errorCode: 'NONE', shouldShutDown: true });
+    expect(log.image).toBe(image);
+  });
+
+  it('keeps a shutting-down broker out of ISRs and elections until a new incarnation registers', async () => {
+    const b1 = await joinBroker(1);
+    await joinBroker(2);
+    await joinBroker(3);
+    await controller.createTopics([{ name: 't', numPartitions: 3, replicationFactor: 3 }]);
+    const topicId = log.image.topicsByName.get('t')!.id;
+    expect(partitions('t')[0]!.replicas[0]).toBe(1);
+    await beat(b1, 1, true);
+    const rejoin = () => {
+      const p = partitions('t')[0]!;
+      return controller.alterPartition(p.leaderId, -1, [{ topicId, partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [...p.isr, 1] }]);
+    };
+    const image = log.image;
+    expect((await rejoin()).outcomes[0]?.error?.code).toBe('INELIGIBLE_REPLICA');
+    const preferred = await controller.electLeaders('PREFERRED', [{ topic: 't', partitions: [0] }]);
+    expect(preferred.outcomes[0]?.error?.code).toBe('PREFERRED_LEADER_NOT_AVAILABLE');
+    expect(log.image).toBe(image);
+
+    // The broker restarts: its new incarnation is not shutting down, rejoins and leads again.
+    const epoch = await controller.registerBroker({ brokerId: 1, incarnationId: 'inc-1b', endpoints: [endpoint] });
+    expect(controller.frontend.shuttingDown(1)).toBe(false);
+    expect(await controller.heartbeat(controller.newHeartbeatStream(), { brokerId: 1, incarnationId: 'inc-1b', brokerEpoch: epoch, appliedOffset: log.appliedIndex })).toMatchObject({ fenced: false });
+    const isr = partitions('t')[0]!.isr;
+    expect((await rejoin()).outcomes[0]?.error).toBeUndefined();
+    expect(partitions('t')[0]).toMatchObject({ leaderId: 1, isr: [...isr, 1] });
+  });
+
+  it('hands no leadership from one broker shutting down to another shutting down at the same time', async () => {
+    const b1 = await joinBroker(1);
+    const b2 = await joinBroker(2);
+    await joinBroker(3);
+    await controller.createTopics([{ name: 't', numPartitions: 6, replicationFactor: 3 }]);
+    // A partition only brokers 1 and 2 are in sync for.
+    const pair = partitions('t').findIndex((p) => p.leaderId === 1 && p.replicas[1] === 2);
+    const p = partitions('t')[pair]!;
+    await controller.alterPartition(1, b1.epoch, [{ topicId: log.image.topicsByName.get('t')!.id, partition: pair, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1, 2] }]);
+    const pairBefore = partitions('t')[pair]!;
+    expect(pairBefore.isr).toEqual([1, 2]);
+
+    const leaders = partitions('t').map((x) => x.leaderId);
+    const stop = recordCommits();
+    const answers = await Promise.all([beat(b1, 1, true), beat(b2, 2, true)]);
+    const commits = stop();
+    expect(answers.map((a) => [a.errorCode, a.shouldShutDown])).toEqual([['NONE', true], ['NONE', true]]);
+    // Every leadership that changed hands went to broker 3.
+    for (const e of commits.flatMap((c) => c.entries)) {
+      const r = e.record.partition_changed!;
+      if (r.leader_id !== leaders[r.partition]) expect(r.leader_id).toBe(3);
+      leaders[r.partition] = r.leader_id;
+    }
+    partitions('t').forEach((now, i) => {
+      if (i === pair) expect(now).toBe(pairBefore); // nobody else can lead it: broker 1 keeps it
+      else expect([now.leaderId, now.isr]).toEqual([3, [3]]);
+    });
+  });
+
+  it('changes dynamic broker configs through the active controller only', async () => {
+    await joinBroker(1);
+    const index = await controller.alterBrokerConfigs(1, { set: { 'follower.replication.throttled.rate': '2048' } });
+    expect(index).toBe(log.appliedIndex);
+    expect(log.image.brokerConfigs.get(1)?.get('follower.replication.throttled.rate')).toBe('2048');
+    log.switchTo(2);
+    await expect(controller.alterBrokerConfigs(1, { delete: ['follower.replication.throttled.rate'] })).rejects.toMatchObject({ code: 'NOT_CONTROLLER' });
   });
 });

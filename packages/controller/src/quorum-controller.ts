@@ -95,7 +95,7 @@ export class QuorumController {
   private readonly clock: Clock;
   private readonly heartbeats: BrokerHeartbeatManager;
   private readonly unfencing = new Map<number, Promise<unknown>>();
-  /** Brokers in controlled shutdown (broker id -> incarnation); a new incarnation or a fence ends it. */
+  /** Brokers in controlled shutdown (broker id -> incarnation); a new incarnation of the broker ends it. */
   private readonly shuttingDown = new Map<number, string>();
   private offLeaderChange: (() => void) | undefined;
   private nextStreamId = 1;
@@ -309,7 +309,6 @@ export class QuorumController {
     return { outcomes, offset: this.metadataLog.appliedIndex };
   }
 
-  /** Throws UNKNOWN_TOPIC_OR_PARTITION / INVALID_CONFIG like the frontend; resolves with the offset that has the change. */
   /** AlterConfigs of a broker's dynamic configs; resolves with the applied index. */
   async alterBrokerConfigs(brokerId: number, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<number> {
     this.requireActive();
@@ -317,6 +316,7 @@ export class QuorumController {
     return this.metadataLog.appliedIndex;
   }
 
+  /** Throws UNKNOWN_TOPIC_OR_PARTITION / INVALID_CONFIG like the frontend; resolves with the offset that has the change. */
   async alterConfigs(topic: string, changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }, options: { validateOnly?: boolean } = {}): Promise<number> {
     this.requireActive();
     await this.frontend.alterConfigs(topic, changes, options);

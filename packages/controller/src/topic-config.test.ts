@@ -1,9 +1,10 @@
 // Proves the topic config table: its defaults (including min.insync.replicas following the
 // replication factor and max.message.bytes following the broker), the values each key accepts
-// and refuses (INVALID_CONFIG naming the key), and the typed settings the broker reads.
+// and refuses (INVALID_CONFIG naming the key; unclean.leader.election.enable only true or false),
+// and the typed settings the broker and the controller's elections read.
 import { describe, expect, it } from 'vitest';
 import type { TopicImage } from './image.js';
-import { TOPIC_CONFIGS, describeTopicConfigs, topicSettings, validateTopicConfigs } from './topic-config.js';
+import { TOPIC_CONFIGS, describeTopicConfigs, topicSettings, uncleanLeaderElectionEnabled, validateTopicConfigs } from './topic-config.js';
 import { validateConfig } from './config.js';
 
 const ctx = { replicationFactor: 1, maxMessageBytes: 1_048_576 };
@@ -43,9 +44,10 @@ describe('topic config table', () => {
   });
 
   it('accepts valid values', () => {
+    expect(() => validateTopicConfigs({ 'unclean.leader.election.enable': 'false' }, ctx)).not.toThrow();
     expect(() =>
       validateTopicConfigs(
-        { 'retention.ms': '-1', 'retention.bytes': '0', 'max.message.bytes': '1048576', 'cleanup.policy': 'delete', 'message.timestamp.type': 'LogAppendTime', 'min.insync.replicas': '1' },
+        { 'retention.ms': '-1', 'retention.bytes': '0', 'max.message.bytes': '1048576', 'cleanup.policy': 'delete', 'message.timestamp.type': 'LogAppendTime', 'min.insync.replicas': '1', 'unclean.leader.election.enable': 'true' },
         ctx,
       ),
     ).not.toThrow();
@@ -66,6 +68,10 @@ describe('topic config table', () => {
     [{ 'message.timestamp.type': 'createtime' }, /CreateTime or LogAppendTime/],
     [{ 'min.insync.replicas': '0' }, /min.insync.replicas/],
     [{ 'min.insync.replicas': '2' }, /between 1 and 1/],
+    [{ 'unclean.leader.election.enable': 'yes' }, /unclean.leader.election.enable: must be true or false/],
+    [{ 'unclean.leader.election.enable': 'TRUE' }, /must be true or false/],
+    [{ 'unclean.leader.election.enable': '1' }, /must be true or false/],
+    [{ 'unclean.leader.election.enable': '' }, /must be true or false/],
   ];
   for (const [configs, message] of bad) {
     it(`refuses ${JSON.stringify(configs)}`, () => {
@@ -88,6 +94,12 @@ describe('topic config table', () => {
       minInsyncReplicas: 1,
       uncleanLeaderElection: false,
     });
+  });
+
+  it('reads unclean.leader.election.enable for the broker and for elections (default false)', () => {
+    expect(topicSettings(topic({ 'unclean.leader.election.enable': 'true' }), 4000).uncleanLeaderElection).toBe(true);
+    expect(topicSettings(topic({ 'unclean.leader.election.enable': 'false' }), 4000).uncleanLeaderElection).toBe(false);
+    expect([uncleanLeaderElectionEnabled(topic({ 'unclean.leader.election.enable': 'true' })), uncleanLeaderElectionEnabled(topic({}))]).toEqual([true, false]);
   });
 });
 
