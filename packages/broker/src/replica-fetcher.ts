@@ -346,7 +346,16 @@ class ReplicaFetcher {
     p.backoffMs = REPLICA_BACKOFF_MS_FIRST;
     const diverging = r.diverging_epoch;
     if (diverging !== null && diverging !== undefined) {
+      const before = `${log.logEndOffset}/${log.latestEpoch()}`;
       await this.truncateOnDivergence(p, log, diverging.epoch, int64ToNumber(diverging.end_offset, 'end_offset'));
+      // The leader holds the partition until this follower comes back with its new position:
+      // send it again in full. A truncation that changed nothing would only repeat: back off.
+      if (`${log.logEndOffset}/${log.latestEpoch()}` === before) {
+        p.log.warn({ divergingEpoch: diverging.epoch, logEndOffset: log.logEndOffset, latestEpoch: log.latestEpoch() }, 'the divergence truncated nothing; backing off');
+        this.backOff(p);
+      } else {
+        p.sent = undefined;
+      }
       return 0;
     }
     let appended = 0;
