@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { GRPC_CHANNEL_OPTIONS, loadClientProto, loadControllerProto } from '@samsa/protocol';
+import { BROKER_NODE_FLAGS } from './common.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -61,7 +62,7 @@ class Node {
     this.client = new kp.samsa.v1.SamsaClient(this.address, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS);
   }
   start() {
-    this.proc = spawn(process.execPath, [CLI, 'broker', '--no-pretty', '--node-id', String(this.id), '--listen', this.address, '--data-dir', join(this.dir, `node-${this.id}`), '--roles', 'broker,controller', '--controller-voters', this.voters], { stdio: ['ignore', process.env.SAMSA_BENCH_LOGS ? 'inherit' : 'ignore', process.env.SAMSA_BENCH_LOGS ? 'inherit' : 'ignore'] });
+    this.proc = spawn(process.execPath, [...BROKER_NODE_FLAGS, CLI, 'broker', '--no-pretty', '--node-id', String(this.id), '--listen', this.address, '--data-dir', join(this.dir, `node-${this.id}`), '--roles', 'broker,controller', '--controller-voters', this.voters], { stdio: ['ignore', process.env.SAMSA_BENCH_LOGS ? 'inherit' : 'ignore', process.env.SAMSA_BENCH_LOGS ? 'inherit' : 'ignore'] });
     this.exited = new Promise((r) => this.proc.once('exit', r));
   }
   async kill() {

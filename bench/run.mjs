@@ -5,28 +5,31 @@
 //   consume   throughput from the start of a large partition
 //   latency   p50/p99/p99.9 produce latency at a fixed rate, from each record's intended send time
 //   failover  controller and broker failover on a local 3-node quorum (bench/failover.mjs)
+//   replication  a 3-node cluster, RF=3, acks=all (bench/replication.mjs): produce throughput
+//             (flush sync true and false), latency at --rate, consume, leader failover under writes
 //   layout    the storage layout benchmark (bench/layout.mjs): sustained synced writes, 2 GB per case (--layout-gb)
 //
 // Every figure comes after a warm-up and is the median [min..max] of --runs runs (default 3); end
 // offsets are checked after each run. Figures are printed, never asserted.
 //
-//   pnpm bench [--runs N] [--only produce,consume,latency,failover,layout] [--failover-runs N] [--mb-per-run M] [--quick]
+//   pnpm bench [--runs N] [--only produce,consume,latency,failover,replication,layout] [--failover-runs N] [--mb-per-run M] [--quick]
+//   pnpm bench --only replication     issue 5's figures alone (node bench/replication.mjs has finer flags)
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import hdr from 'hdr-histogram-js';
 import { Samsa } from '@samsa/client';
+import { BROKER_NODE_FLAGS, RECORD_BYTES, endOffsetsSum, fmt, freePort, payloads, produce, sleep } from './common.mjs';
 import { benchFailover } from './failover.mjs';
+import { benchReplication } from './replication.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'produce,consume,latency,failover,layout' },
+    only: { type: 'string', default: 'produce,consume,latency,failover,replication,layout' },
     'failover-runs': { type: 'string', default: '10' },
     'mb-per-run': { type: 'string', default: '256' },
     'consume-mb': { type: 'string', default: '512' },
@@ -43,32 +46,15 @@ const MB_PER_RUN = QUICK ? 32 : Number(flags['mb-per-run']);
 const CONSUME_MB = QUICK ? 64 : Number(flags['consume-mb']);
 const RATE = Number(flags.rate);
 const LATENCY_SECONDS = QUICK ? 3 : Number(flags['latency-seconds']);
-const RECORD_BYTES = 1024;
 const PARTITIONS = 4;
-const SEND_RECORDS = 1000; // records handed to one send() call
-const SENDS_IN_FLIGHT = 16; // send() calls outstanding at once (the producer batches underneath)
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
-
-const payloads = Array.from({ length: 4096 }, () => randomBytes(RECORD_BYTES));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startBroker(extraArgs) {
   const dir = mkdtempSync(join(tmpdir(), 'samsa-bench-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, [CLI, 'broker', '--node-id', '1', '--listen', address, '--data-dir', dir, ...extraArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [...BROKER_NODE_FLAGS, CLI, 'broker', '--node-id', '1', '--listen', address, '--data-dir', dir, ...extraArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
   const samsa = new Samsa({ brokers: [address], clientId: 'bench' });
   const admin = samsa.admin();
   const deadline = Date.now() + 30_000;
@@ -92,32 +78,6 @@ async function startBroker(extraArgs) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs, unit, digits = 1) =>
-  `${median(xs).toFixed(digits)} ${unit} [${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}]`;
-
-async function endOffsetsSum(admin, topic) {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-}
-
-/** Sends `records` records of 1 KiB through one producer, SENDS_IN_FLIGHT send() calls at a time. */
-async function produce(producer, topic, records) {
-  let next = 0;
-  let sent = 0;
-  async function lane() {
-    while (next < records) {
-      const n = Math.min(SEND_RECORDS, records - next);
-      next += n;
-      const messages = new Array(n);
-      for (let i = 0; i < n; i++) messages[i] = { value: payloads[(sent + i) & 4095] };
-      sent += n;
-      await producer.send({ topic, messages });
-    }
-  }
-  await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, lane));
 }
 
 async function benchProduce(flushSync) {
@@ -259,4 +219,14 @@ if (ONLY.has('produce')) {
 if (ONLY.has('consume')) await benchConsume();
 if (ONLY.has('latency')) await benchLatency();
 if (ONLY.has('failover')) await benchFailover(QUICK ? 3 : Number(flags['failover-runs']));
+if (ONLY.has('replication')) {
+  await benchReplication({
+    runs: RUNS,
+    quick: QUICK,
+    mbPerRun: Number(flags['mb-per-run']),
+    rate: RATE,
+    latencySeconds: Number(flags['latency-seconds']),
+    failoverRuns: Number(flags['failover-runs']),
+  });
+}
 if (ONLY.has('layout')) await benchLayout();

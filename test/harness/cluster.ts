@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { BROKER_NODE_FLAGS } from '@samsa/broker';
 import { GRPC_CHANNEL_OPTIONS, loadClientProto, loadControllerProto } from '@samsa/protocol';
 import type { ControllerServiceClient, DescribeQuorumResponse__Output, MetadataResponse__Output, SamsaClientClient } from '@samsa/protocol';
 
@@ -77,7 +78,7 @@ export class BrokerNode {
   /** Starts the process and waits until it answers a Metadata call. */
   async start(): Promise<void> {
     if (this.running) throw new Error(`node ${this.nodeId} is already running`);
-    const args = [CLI_MAIN, 'broker', '--node-id', String(this.nodeId), '--listen', this.address, '--data-dir', this.dataDir, ...(this.options.args ?? [])];
+    const args = [...BROKER_NODE_FLAGS, CLI_MAIN, 'broker', '--node-id', String(this.nodeId), '--listen', this.address, '--data-dir', this.dataDir, ...(this.options.args ?? [])];
     const proc = spawn(process.execPath, args, { env: { ...process.env, ...this.options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));

@@ -11,3 +11,4 @@ export { ControllerClient, controllerError } from './controller-client.js';
 export type { ControllerChannel, ControllerClientOptions, ControllerUnaryMethod, ControllerUnaryTypes, UnaryOptions } from './controller-client.js';
 export { VOTERS_MAX, formatVoters, parseVoters } from './voters.js';
 export type { Voter } from './voters.js';
+export { BROKER_NODE_FLAGS } from './node-flags.js';

@@ -228,6 +228,38 @@ describe('idempotent producer', () => {
     expect(fake.callsOf('Produce')).toHaveLength(7 + 5);
   });
 
+  it('retries a batch the broker judged before an earlier one whose answer came first (the race the benchmark hit)', async () => {
+    const { fake, producer } = setup({ lingerMs: 0, batchSize: 100 });
+    fake.createTopic('t', 1);
+    const acked: string[] = [];
+    // Establish the producer's state, so an overtaker is OUT_OF_ORDER_SEQUENCE_NUMBER.
+    await Promise.all(sendEach(producer, ['a0'], acked));
+    const held = holdProduce(fake);
+    // The answers of the overtaking request are held until the earlier one has been answered.
+    let releaseAnswer: (() => void) | undefined;
+    const codes: string[] = [];
+    fake.responseInterceptor = (c, response) => {
+      if (c.rpc !== 'Produce') return undefined;
+      const code = (response as ProduceResponse__Output).topics[0]!.partitions[0]!.error_code;
+      codes.push(code);
+      if (code === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && releaseAnswer === undefined) return new Promise<void>((resolve) => (releaseAnswer = resolve));
+      return undefined;
+    };
+    const sends = sendEach(producer, ['b0', 'b1'], acked);
+    await settle();
+    expect(held).toHaveLength(2);
+    held.pop()!(); // b1 reaches the broker first: out of order, its answer held
+    await settle();
+    held.shift()!(); // b0: appended, answered at once
+    await settle();
+    releaseAnswer!(); // b1's refusal arrives after b0's success: nothing before b1 is unanswered now
+    await releaseUntil(held, () => acked.length === 3);
+    await Promise.all(sends);
+    expect(codes.slice(0, 2)).toEqual(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'NONE']);
+    expect(acked).toEqual(['a0', 'b0', 'b1']);
+    expect(logValues(fake).map(short)).toEqual(['a0', 'b0', 'b1']);
+  });
+
   it('cannot loop when every request overtakes the ones before it', async () => {
     const { fake, producer } = setup({ lingerMs: 0, batchSize: 100 });
     fake.createTopic('t', 1);
@@ -307,7 +339,10 @@ describe('idempotent producer', () => {
       const failed = ['b', 'c', 'd'].map((label) => failure(producer.send({ topic: 't', messages: [{ value: big(label) }] })));
       await settle();
       expect(held).toHaveLength(2); // b and c in flight, d queued
-      held.shift()!(); // b: the fatal answer
+      held.shift()!(); // b: refused; retried once (the broker may have judged it before an earlier batch)
+      await settle();
+      expect(held).toHaveLength(2); // c, and b's retry
+      held.pop()!(); // b again: refused with nothing before it unanswered, now final
       const errors = await Promise.all(failed);
       expect(errors.map((e) => e.code)).toEqual([code, code, code]);
       // A new send waits for a new producer id and for c's request (old id) to be answered.

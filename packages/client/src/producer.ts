@@ -158,7 +158,9 @@ const NOT_APPENDED_CODES: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>([
 /**
  * Answers that say a batch is not next in sequence. While an earlier batch of the partition is
  * unanswered, that is a reordering (HTTP/2 streams interleave; an earlier batch is being retried):
- * retry it after the earlier ones. For the first unanswered batch it is fatal. UNKNOWN_PRODUCER_ID
+ * retry it after the earlier ones. The first such answer of a batch with nothing unanswered
+ * before it is retried once too (the broker judged it before an earlier batch whose answer came
+ * back first); after that it is fatal. UNKNOWN_PRODUCER_ID
  * is one of them: it is what a batch gets that overtakes its new producer id's sequence 0.
  */
 const OUT_OF_SEQUENCE_CODES: ReadonlySet<ErrorCodeName> = new Set<ErrorCodeName>(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
@@ -806,7 +808,11 @@ export class Producer {
       return;
     }
     if (how === 'call-failed' || (how === 'answer' && !NOT_APPENDED_CODES.has(error.code))) batch.maybeWritten = true;
-    if (sequenced && OUT_OF_SEQUENCE_CODES.has(error.code) && seq.hasUnansweredBefore(batch) && batch.outOfOrderRetries < OUT_OF_ORDER_RETRIES_MAX) {
+    // Also once when nothing before it is unanswered any more: the broker may have judged it
+    // before an earlier batch whose answer reached us first (a server serves concurrent requests
+    // of a connection at once). A second refusal with everything before it answered is final.
+    const overtook = seq.hasUnansweredBefore(batch) || batch.outOfOrderRetries === 0;
+    if (sequenced && OUT_OF_SEQUENCE_CODES.has(error.code) && overtook && batch.outOfOrderRetries < OUT_OF_ORDER_RETRIES_MAX) {
       // It overtook an earlier batch (HTTP/2 streams interleave) or an earlier one failed and is
       // being retried: retry after it, with the same sequence.
       batch.outOfOrderRetries++;

@@ -8,7 +8,7 @@ describe('validateConfig', () => {
     const cfg = validateConfig({ dataDir: '/tmp/x' });
     expect(cfg).toEqual({ ...DEFAULTS, dataDir: '/tmp/x' });
     expect(cfg.logFlushSync).toBe(true);
-    expect(cfg.logWriteBufferBytes).toBe(64 * 1024 * 1024);
+    expect(cfg.logWriteBufferBytes).toBe(8 * 1024 * 1024);
     expect(cfg.groupCommitBytesMax).toBe(8 * 1024 * 1024);
     expect(cfg.retentionCheckIntervalMs).toBe(30_000);
     expect(cfg.highWatermarkCheckpointIntervalMs).toBe(1000);

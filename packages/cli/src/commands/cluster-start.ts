@@ -9,6 +9,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROKER_NODE_FLAGS } from '@samsa/broker';
 import { Samsa } from '@samsa/client';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -69,7 +70,7 @@ export function spawnNodes(o: ClusterStartOptions): LocalNode[] {
     const logFile = join(o.dataDir, `node-${nodeId}.log`);
     const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
     const args = [main, 'broker', '--no-pretty', '--node-id', String(nodeId), '--listen', address, '--data-dir', dataDir, '--roles', 'broker,controller', '--controller-voters', voters, ...o.brokerArgs];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     const exited = new Promise<number | null>((done) => child.once('exit', (code, signal) => {
