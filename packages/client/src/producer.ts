@@ -600,21 +600,31 @@ export class Producer {
       this.wake();
       return;
     }
-    if (error.retriable && batch.attempts < this.config.retry.retries && !this.cluster.isClosed) {
-      const delayMs = backoffMs(this.config.retry, batch.attempts, this.random);
-      batch.attempts++;
-      batch.retryAtMs = nowMs + delayMs;
-      this.logger.debug({ topic: batch.topic, partition: batch.partition, code: error.code, attempt: batch.attempts, delayMs }, 'retrying a batch');
-      this.accumulator.reenqueue([batch]);
-      if (needsMetadataRefresh(error.code)) this.refreshMetadata();
-      this.schedule(batch.retryAtMs);
-      return;
-    }
-    const final =
-      error.retriable && batch.attempts > 0
-        ? new SamsaError(error.code, `${error.message} (gave up after ${batch.attempts + 1} attempts)`, { cause: error, details: { ...error.details } })
-        : error;
-    this.failBatch(batch, final);
+    if (this.retryLater(batch, error, nowMs)) return;
+    this.failBatch(batch, this.finalError(batch, error));
+  }
+
+  /**
+   * Requeues `batch` after its backoff when `error` is retriable and retries are left (refreshing
+   * metadata where the error calls for it); false when it must fail.
+   */
+  private retryLater(batch: ProducerBatch<SendTracker>, error: SamsaError, nowMs: number): boolean {
+    if (!error.retriable || batch.attempts >= this.config.retry.retries || this.cluster.isClosed) return false;
+    const delayMs = backoffMs(this.config.retry, batch.attempts, this.random);
+    batch.attempts++;
+    batch.retryAtMs = nowMs + delayMs;
+    this.logger.debug({ topic: batch.topic, partition: batch.partition, code: error.code, attempt: batch.attempts, delayMs }, 'retrying a batch');
+    this.accumulator.reenqueue([batch]);
+    if (needsMetadataRefresh(error.code)) this.refreshMetadata();
+    this.schedule(batch.retryAtMs);
+    return true;
+  }
+
+  /** The error a batch fails with: a retriable one says how many attempts were made. */
+  private finalError(batch: ProducerBatch<SendTracker>, error: SamsaError): SamsaError {
+    return error.retriable && batch.attempts > 0
+      ? new SamsaError(error.code, `${error.message} (gave up after ${batch.attempts + 1} attempts)`, { cause: error, details: { ...error.details } })
+      : error;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -833,22 +843,9 @@ export class Producer {
       this.wake();
       return;
     }
-    if (error.retriable && batch.attempts < this.config.retry.retries && !this.cluster.isClosed) {
-      // The same sequence, so that a resend of an appended batch is recognised as a duplicate.
-      const delayMs = backoffMs(this.config.retry, batch.attempts, this.random);
-      batch.attempts++;
-      batch.retryAtMs = nowMs + delayMs;
-      this.logger.debug({ topic: batch.topic, partition: batch.partition, code: error.code, attempt: batch.attempts, delayMs }, 'retrying a batch');
-      this.accumulator.reenqueue([batch]);
-      if (needsMetadataRefresh(error.code)) this.refreshMetadata();
-      this.schedule(batch.retryAtMs);
-      return;
-    }
-    const final =
-      error.retriable && batch.attempts > 0
-        ? new SamsaError(error.code, `${error.message} (gave up after ${batch.attempts + 1} attempts)`, { cause: error, details: { ...error.details } })
-        : error;
-    this.failIdempotentBatch(batch, final);
+    // The same sequence, so that a resend of an appended batch is recognised as a duplicate.
+    if (this.retryLater(batch, error, nowMs)) return;
+    this.failIdempotentBatch(batch, this.finalError(batch, error));
   }
 
   private retryIdempotentNow(batch: ProducerBatch<SendTracker>, nowMs: number): void {

@@ -130,6 +130,24 @@ function asSamsaError(err: unknown, log: Logger): SamsaError {
   return new SamsaError('UNKNOWN_SERVER_ERROR', `internal error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
 
+/**
+ * An AlterConfigs change as keys to set and keys to remove (an empty value removes, as Kafka's
+ * incremental alter); INVALID_CONFIG when a key is both set and deleted.
+ */
+function splitConfigChanges(changes: { set?: Readonly<Record<string, string>>; delete?: readonly string[] }): { set: Record<string, string>; removed: Set<string> } {
+  const set: Record<string, string> = {};
+  const removed = new Set<string>();
+  for (const [key, value] of Object.entries(changes.set ?? {})) {
+    if (value === '') removed.add(key);
+    else set[key] = value;
+  }
+  for (const key of changes.delete ?? []) {
+    if (Object.hasOwn(set, key)) throw new SamsaError('INVALID_CONFIG', `config ${JSON.stringify(key)} is both set and deleted`);
+    removed.add(key);
+  }
+  return { set, removed };
+}
+
 export class ControllerFrontend {
   readonly config: ControllerConfig;
   private readonly metadataLog: MetadataLog;
@@ -263,16 +281,7 @@ export class ControllerFrontend {
     return this.exclusive(async () => {
       const topic = this.image.topicsByName.get(topicName);
       if (topic === undefined) throw new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${JSON.stringify(topicName)} does not exist`);
-      const set: Record<string, string> = {};
-      const removed = new Set<string>();
-      for (const [key, value] of Object.entries(changes.set ?? {})) {
-        if (value === '') removed.add(key);
-        else set[key] = value;
-      }
-      for (const key of changes.delete ?? []) {
-        if (Object.hasOwn(set, key)) throw new SamsaError('INVALID_CONFIG', `config ${JSON.stringify(key)} is both set and deleted`);
-        removed.add(key);
-      }
+      const { set, removed } = splitConfigChanges(changes);
       for (const key of removed) {
         if (topicConfigDef(key) === undefined) throw new SamsaError('INVALID_CONFIG', `unknown topic config ${JSON.stringify(key)}`);
       }
@@ -290,16 +299,7 @@ export class ControllerFrontend {
     return this.exclusive(async () => {
       if (!this.image.brokers.has(brokerId)) throw new SamsaError('BROKER_ID_NOT_REGISTERED', `broker ${brokerId} is not registered`);
       const current = this.image.brokerConfigs.get(brokerId) ?? new Map<string, string>();
-      const set: Record<string, string> = {};
-      const removed = new Set<string>();
-      for (const [key, value] of Object.entries(changes.set ?? {})) {
-        if (value === '') removed.add(key);
-        else set[key] = value;
-      }
-      for (const key of changes.delete ?? []) {
-        if (Object.hasOwn(set, key)) throw new SamsaError('INVALID_CONFIG', `config ${JSON.stringify(key)} is both set and deleted`);
-        removed.add(key);
-      }
+      const { set, removed } = splitConfigChanges(changes);
       for (const key of [...Object.keys(set), ...removed]) {
         if (brokerConfigDef(key) === undefined) throw new SamsaError('INVALID_CONFIG', `unknown dynamic broker config ${JSON.stringify(key)} (known: ${BROKER_DYNAMIC_CONFIGS.map((d) => d.name).join(', ')})`);
       }
