@@ -242,7 +242,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     let logManager: LogManager | undefined;
     if (isBroker) {
       const opened = await LogManager.open(
-        { dataDir: cfg.dataDir, logFlushSync: cfg.logFlushSync, retentionCheckIntervalMs: cfg.retentionCheckIntervalMs },
+        { dataDir: cfg.dataDir, logFlushSync: cfg.logFlushSync, retentionCheckIntervalMs: cfg.retentionCheckIntervalMs, tailCacheBytes: cfg.tailCacheBytes },
         { logger: log.child({ component: 'storage' }) },
       );
       logManager = opened;

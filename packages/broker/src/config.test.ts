@@ -24,6 +24,7 @@ describe('broker config', () => {
       defaultReplicationFactor: 1,
       retentionCheckIntervalMs: 30000,
       replicaLagTimeMaxMs: 10000,
+      tailCacheBytes: 67108864,
       logLevel: 'info',
     });
     expect(Object.isFrozen(DEFAULTS)).toBe(true);

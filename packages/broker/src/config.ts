@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { GRPC_MESSAGE_BYTES_MAX } from '@samsa/protocol';
 import { BROKER_SESSION_TIMEOUT_MS_MAX, BROKER_SESSION_TIMEOUT_MS_MIN, DEFAULTS as CONTROLLER_DEFAULTS, TOPIC_PARTITIONS_MAX, isValidClusterId } from '@samsa/controller';
+import { DEFAULTS as STORAGE_DEFAULTS, TAIL_CACHE_BYTES_MAX } from '@samsa/storage';
 import { formatHostPort, parseHostPort } from './address.js';
 import { formatVoters, parseVoters } from './voters.js';
 
@@ -56,6 +57,8 @@ export interface BrokerConfig {
   retentionCheckIntervalMs: number;
   /** replica.lag.time.max.ms: a follower not caught up this long leaves the ISR. */
   replicaLagTimeMaxMs: number;
+  /** log.tail.cache.bytes: memory for recent batches, node-wide, served to followers and consumers without LevelDB (0: off). */
+  tailCacheBytes: number;
   logLevel: string;
   /** The cluster this node belongs to: formats a fresh data directory, refuses another cluster's. Default: a new id for a fresh directory. */
   clusterId?: string;
@@ -78,6 +81,7 @@ export const DEFAULTS: Readonly<BrokerConfig> = Object.freeze({
   defaultReplicationFactor: 1,
   retentionCheckIntervalMs: 30_000,
   replicaLagTimeMaxMs: 10_000,
+  tailCacheBytes: STORAGE_DEFAULTS.tailCacheBytes,
   logLevel: 'info',
 });
 
@@ -115,6 +119,7 @@ export const BROKER_CONFIG_KEYS: ReadonlyArray<BrokerConfigKey> = Object.freeze(
   key('defaultPartitions', 'num.partitions', 'Partitions of a topic created without a count (default 1).'),
   key('defaultReplicationFactor', 'default.replication.factor', 'Replication factor of a topic created without one (default 1).'),
   key('retentionCheckIntervalMs', 'log.retention.check.interval.ms', 'Period of the retention pass, in ms; 0 disables it (default 30000).'),
+  key('tailCacheBytes', 'log.tail.cache.bytes', 'Memory for the most recent batches of all partitions, served to followers and consumers without reading LevelDB, in bytes; 0 turns it off (default 67108864).'),
   key('replicaLagTimeMaxMs', 'replica.lag.time.max.ms', 'A follower not caught up with its leader this long leaves the ISR, in ms (default 10000).'),
   key('logLevel', 'log.level', 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).'),
   key('clusterId', 'cluster.id', 'Cluster id a fresh data directory is formatted with; a directory of another cluster is refused (default: a new id).'),
@@ -262,6 +267,7 @@ export function validateConfig(partial: Partial<BrokerConfig>): BrokerConfig {
     defaultReplicationFactor: integer('defaultReplicationFactor', c.defaultReplicationFactor, 1, 32),
     retentionCheckIntervalMs,
     replicaLagTimeMaxMs: integer('replicaLagTimeMaxMs', c.replicaLagTimeMaxMs, REPLICA_LAG_TIME_MS_MIN, REPLICA_LAG_TIME_MS_MAX),
+    tailCacheBytes: integer('tailCacheBytes', c.tailCacheBytes, 0, TAIL_CACHE_BYTES_MAX),
     logLevel: c.logLevel,
   };
   if (advertisedAddress !== undefined) config.advertisedAddress = advertisedAddress;

@@ -1,5 +1,5 @@
 // @samsa/storage: the node's partition logs on LevelDB (log/ in write order, index/ beside it).
-export { DEFAULTS, UNLIMITED_RETENTION, validateConfig, validatePartitionConfig } from './config.js';
+export { DEFAULTS, TAIL_CACHE_BYTES_MAX, UNLIMITED_RETENTION, validateConfig, validatePartitionConfig } from './config.js';
 export type { PartitionConfig, StorageConfig } from './config.js';
 export type { AppendResult } from './internal.js';
 export { LogManager } from './log-manager.js';
