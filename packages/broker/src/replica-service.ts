@@ -180,29 +180,33 @@ class FetchSession {
       const round = await this.readRound(maxBytes, first);
       first = false;
       const remainingMs = deadline - Date.now();
-      if (round.speaking || remainingMs <= 0 || this.ended) return { error_code: 'NONE', error_message: '', partitions: this.withNews(round.responses) };
+      if (round.speaking || remainingMs <= 0 || this.ended) {
+        // What this follower is told now is what later rounds compare against.
+        round.responses.forEach((r, i) => {
+          const entry = round.entries[i];
+          if (entry === undefined) return;
+          entry.sentHighWatermark = r.high_watermark as number;
+          entry.sentLogStartOffset = r.log_start_offset as number;
+        });
+        return { error_code: 'NONE', error_message: '', partitions: round.responses };
+      }
       await waitForChange(round.watched, round.seen, remainingMs, this.abort.signal);
     }
-  }
-
-  /** Adds the high watermark / log start news of partitions that had nothing else to say. */
-  private withNews(responses: ReplicaFetchPartitionResponse[]): ReplicaFetchPartitionResponse[] {
-    for (const r of responses) {
-      const entry = this.partitions.get(partitionKey(topicIdToString(r.topic_id as Buffer), r.partition as number));
-      if (entry === undefined) continue;
-      entry.sentHighWatermark = Number(r.high_watermark);
-      entry.sentLogStartOffset = Number(r.log_start_offset);
-    }
-    return responses;
   }
 
   /**
    * One pass over the session. `recordPositions`: this pass follows a new request, so each
    * partition's fetch counts (positions, caught-up times).
    */
-  private async readRound(maxBytes: number, recordPositions: boolean): Promise<{ responses: ReplicaFetchPartitionResponse[]; speaking: boolean; watched: HostedPartition[]; seen: number[] }> {
+  private async readRound(
+    maxBytes: number,
+    recordPositions: boolean,
+  ): Promise<{ responses: ReplicaFetchPartitionResponse[]; entries: (SessionPartition | undefined)[]; speaking: boolean; watched: HostedPartition[]; seen: number[] }> {
     const responses: ReplicaFetchPartitionResponse[] = [];
+    /** The session entry of each response (undefined for an error: the entry leaves the session). */
+    const entries: (SessionPartition | undefined)[] = [];
     const news: ReplicaFetchPartitionResponse[] = [];
+    const newsEntries: SessionPartition[] = [];
     const watched: HostedPartition[] = [];
     const seen: number[] = [];
     let bytes = 0;
@@ -231,6 +235,7 @@ class FetchSession {
             entry.diverged = true;
             speaking = true;
             responses.push({ ...common, ...offsets(partitionLog), records: EMPTY, diverging_epoch: { epoch: end.epoch, end_offset: end.endOffset } });
+            entries.push(entry);
             continue;
           }
         }
@@ -243,8 +248,10 @@ class FetchSession {
           bytes += read.records.length;
           speaking = true;
           responses.push({ ...common, ...offsets(partitionLog), records: read.records, diverging_epoch: null });
+          entries.push(entry);
         } else if (partitionLog.highWatermark !== entry.sentHighWatermark || partitionLog.logStartOffset !== entry.sentLogStartOffset) {
           news.push({ ...common, ...offsets(partitionLog), records: EMPTY, diverging_epoch: null });
+          newsEntries.push(entry);
         }
       } catch (err) {
         const e = asSamsaError(err, this.log);
@@ -256,10 +263,12 @@ class FetchSession {
         const partitionLog = hosted?.current;
         const o = partitionLog !== undefined && !partitionLog.offline ? offsets(partitionLog) : { high_watermark: -1, log_start_offset: -1, log_end_offset: -1 };
         responses.push({ ...base, ...errorFields(e), ...o, records: EMPTY, diverging_epoch: null, leader_epoch: hosted?.leader?.leaderEpoch ?? -1 });
+        entries.push(undefined);
       }
     }
     for (const key of failed) this.partitions.delete(key);
-    return { responses: speaking ? [...responses, ...news] : responses, speaking, watched, seen };
+    // News (a new high watermark or log start) rides along only with a response that goes anyway.
+    return speaking ? { responses: [...responses, ...news], entries: [...entries, ...newsEntries], speaking, watched, seen } : { responses, entries, speaking, watched, seen };
   }
 }
 

@@ -85,3 +85,6 @@ export function errorFromGrpc(error: unknown, address: string, rpc: string): Sam
   const where = code === 'NETWORK_EXCEPTION' ? `cannot reach broker ${address}` : `${rpc} to broker ${address} failed`;
   return new SamsaError(code, `${where}: ${statusName(e.code)}: ${details}`, { cause: error, details: { broker: address, rpc, grpcStatus: e.code } });
 }
+
+/** Anything a call rejected with, as a SamsaError (what is not one already is UNKNOWN_SERVER_ERROR). */
+export const toSamsaError = (error: unknown): SamsaError => (isSamsaError(error) ? error : new SamsaError('UNKNOWN_SERVER_ERROR', String(error), { cause: error }));

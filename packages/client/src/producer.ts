@@ -23,7 +23,7 @@ import type { Clock, Random, TimerHandle } from './clock.js';
 import type { Cluster } from './cluster.js';
 import { partitionOf } from './cluster.js';
 import { DEFAULTS, LIMITS } from './defaults.js';
-import { needsMetadataRefresh } from './errors.js';
+import { needsMetadataRefresh, toSamsaError } from './errors.js';
 import type { Logger } from './logger.js';
 import { DefaultPartitioner } from './partitioner.js';
 import type { RetryPolicy } from './retry.js';
@@ -505,7 +505,7 @@ export class Producer {
       .then(
         (response) => this.handleResponse(sent, response),
         (error: unknown) => {
-          const e = isSamsaError(error) ? error : new SamsaError('UNKNOWN_SERVER_ERROR', String(error), { cause: error });
+          const e = toSamsaError(error);
           this.logger.debug({ err: e, broker: nodeId, partitions: sent.length }, 'produce request failed');
           const now = this.clock.now();
           for (const batches of sent) this.handleEntryError(batches, e, now);
@@ -751,7 +751,7 @@ export class Producer {
       .then(
         (response) => this.handleIdempotentResponse(sent, response),
         (error: unknown) => {
-          const e = isSamsaError(error) ? error : new SamsaError('UNKNOWN_SERVER_ERROR', String(error), { cause: error });
+          const e = toSamsaError(error);
           this.logger.debug({ err: e, broker: nodeId, partitions: sent.length }, 'produce request failed');
           const now = this.clock.now();
           for (const b of sent) this.onIdempotentAnswer(b, e, now, reached ? 'call-failed' : 'not-sent');

@@ -99,11 +99,17 @@ export function preferredLeaderChange(state: PartitionState, isLive: (brokerId: 
 }
 
 /**
- * Unclean election for one partition without a leader: the first live replica leads and becomes
- * the whole ISR (records only the lost ISR had are gone).
+ * Unclean election for one partition without a serving leader: the first replica `isLive` lets
+ * lead takes over and becomes the whole ISR (records only the lost ISR had are gone).
+ * `isServing` (default `isLive`) says whether the current leader still serves: a broker in
+ * controlled shutdown takes no new leadership but still serves, and keeps its partitions.
  */
-export function uncleanLeaderChange(state: PartitionState, isLive: (brokerId: number) => boolean): { next?: PartitionState; reason?: 'ELECTION_NOT_NEEDED' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE' } {
-  if (state.leaderId !== NO_LEADER && isLive(state.leaderId)) return { reason: 'ELECTION_NOT_NEEDED' };
+export function uncleanLeaderChange(
+  state: PartitionState,
+  isLive: (brokerId: number) => boolean,
+  isServing: (brokerId: number) => boolean = isLive,
+): { next?: PartitionState; reason?: 'ELECTION_NOT_NEEDED' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE' } {
+  if (state.leaderId !== NO_LEADER && isServing(state.leaderId)) return { reason: 'ELECTION_NOT_NEEDED' };
   const next = electPartition(state, isLive, true);
   if (next === undefined || next.leaderId === NO_LEADER) return { reason: 'ELIGIBLE_LEADERS_NOT_AVAILABLE' };
   return { next };

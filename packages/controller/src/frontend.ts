@@ -448,7 +448,7 @@ export class ControllerFrontend {
           fail('INELIGIBLE_REPLICA', `broker ${notReplica} is not a replica of ${where}`, state);
           continue;
         }
-        const ineligible = isr.find((id) => !state.isr.includes(id) && (image.brokers.get(id)?.fenced !== false || this.shuttingDown(id)));
+        const ineligible = isr.find((id) => !state.isr.includes(id) && !this.mayLead(image, id));
         if (ineligible !== undefined) {
           fail('INELIGIBLE_REPLICA', `broker ${ineligible} cannot join the ISR of ${where}: it is fenced or shutting down`, state);
           continue;
@@ -464,17 +464,13 @@ export class ControllerFrontend {
       }
       let index = image.appliedIndex;
       if (records.length > 0) {
-        try {
-          index = await this.metadataLog.append(records);
-        } catch (err) {
-          const e = asSamsaError(err, this.log);
-          for (const p of pending) outcomes[p.at] = { topicId: outcomes[p.at]!.topicId, partition: outcomes[p.at]!.partition, error: e };
-          return { outcomes, index: this.image.appliedIndex };
-        }
+        const committed = await this.commitOutcomes(records, outcomes, pending.map((p) => p.at), (o, error) => ({ topicId: o.topicId, partition: o.partition, error }));
+        if (committed === undefined) return { outcomes, index: this.image.appliedIndex };
+        index = committed;
         this.log.info({ brokerId, partitions: records.length, index }, 'ISR changes committed');
         // A preferred replica back in its ISR (a broker that returned and caught up) leads again:
         // leadership returns to where placement spread it, without an operator.
-        const live = (id: number): boolean => this.image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+        const live = (id: number): boolean => this.mayLead(this.image, id);
         const elections: MetadataRecord[] = [];
         for (const p of pending) {
           const o = outcomes[p.at]!;
@@ -506,7 +502,7 @@ export class ControllerFrontend {
   electLeaders(type: 'PREFERRED' | 'UNCLEAN', targets?: readonly { topic: string; partitions?: readonly number[] }[]): Promise<{ outcomes: ElectionOutcome[]; index: number }> {
     return this.exclusive(async () => {
       const image = this.image;
-      const live = (id: number): boolean => image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+      const live = (id: number): boolean => this.mayLead(image, id);
       const outcomes: ElectionOutcome[] = [];
       const records: MetadataRecord[] = [];
       const changed: number[] = [];
@@ -524,10 +520,9 @@ export class ControllerFrontend {
             outcomes.push({ topic: t.topic, partition, error: new SamsaError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${t.topic} has no partition ${partition}`) });
             continue;
           }
-          // A leader in controlled shutdown is not `live` (it takes no new leadership) but still
-          // serves: an unclean election must not take its partition from it.
-          const serving = state.leaderId !== NO_LEADER && image.brokers.get(state.leaderId)?.fenced === false;
-          const r = type === 'PREFERRED' ? preferredLeaderChange(state, live) : serving ? { reason: 'ELECTION_NOT_NEEDED' as const } : uncleanLeaderChange(state, live);
+          // A leader in controlled shutdown cannot take leadership (`live`) but still serves
+          // (unfenced): an unclean election leaves its partition alone.
+          const r = type === 'PREFERRED' ? preferredLeaderChange(state, live) : uncleanLeaderChange(state, live, (id) => image.brokers.get(id)?.fenced === false);
           if (r.next === undefined) {
             const why = r.reason ?? 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
             const message =
@@ -547,13 +542,9 @@ export class ControllerFrontend {
       }
       let index = image.appliedIndex;
       if (records.length > 0) {
-        try {
-          index = await this.metadataLog.append(records);
-        } catch (err) {
-          const e = asSamsaError(err, this.log);
-          for (const at of changed) outcomes[at] = { topic: outcomes[at]!.topic, partition: outcomes[at]!.partition, error: e };
-          return { outcomes, index: this.image.appliedIndex };
-        }
+        const committed = await this.commitOutcomes(records, outcomes, changed, (o, error) => ({ topic: o.topic, partition: o.partition, error }));
+        if (committed === undefined) return { outcomes, index: this.image.appliedIndex };
+        index = committed;
         this.log.info({ type, partitions: records.length, index }, 'leaders elected');
       }
       return { outcomes, index };
@@ -573,7 +564,7 @@ export class ControllerFrontend {
       // The changes of a fence, without the fence (the broker still serves while it hands over),
       // and never to a broker that is shutting down too. A partition no other live in-sync
       // replica can lead keeps its leader: it goes offline only when the broker actually stops.
-      const isLive = (id: number): boolean => id !== brokerId && image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+      const isLive = (id: number): boolean => id !== brokerId && this.mayLead(image, id);
       const changes: MetadataRecord[] = [];
       for (const topic of image.topicsById.values()) {
         topic.partitions.forEach((state, partition) => {
@@ -598,7 +589,7 @@ export class ControllerFrontend {
         if (!p.isr.includes(brokerId) || p.isr.length === 1) continue;
         // In an ISR with others: it could leave it (or hand over leadership) if one of them is live
         // and not shutting down too (the same test moveAwayFrom applies).
-        if (p.isr.some((id) => id !== brokerId && image.brokers.get(id)?.fenced === false && !this.shuttingDown(id))) return false;
+        if (p.isr.some((id) => id !== brokerId && this.mayLead(image, id))) return false;
       }
     }
     return true;
@@ -617,6 +608,25 @@ export class ControllerFrontend {
         { topic: topic!.name, partition: c.partition, leaderId: c.leader_id, leaderEpoch: c.leader_epoch, lostIsr: before.isr },
         'UNCLEAN leader election: no in-sync replica is left, an out-of-sync replica leads (unclean.leader.election.enable); records only the old ISR had are lost',
       );
+    }
+  }
+
+  /** Whether `id` may take leadership or join an ISR: unfenced and not shutting down. */
+  private mayLead(image: MetadataImage, id: number): boolean {
+    return image.brokers.get(id)?.fenced === false && !this.shuttingDown(id);
+  }
+
+  /**
+   * Appends `records` (the changes behind `outcomes[changed]`) in one commit and resolves with its
+   * index; when the append fails, those outcomes become the error instead and it resolves undefined.
+   */
+  private async commitOutcomes<T>(records: MetadataRecord[], outcomes: T[], changed: readonly number[], failed: (outcome: T, error: SamsaError) => T): Promise<number | undefined> {
+    try {
+      return await this.metadataLog.append(records);
+    } catch (err) {
+      const e = asSamsaError(err, this.log);
+      for (const at of changed) outcomes[at] = failed(outcomes[at]!, e);
+      return undefined;
     }
   }
 

@@ -43,35 +43,24 @@ export function protoDir(): string {
   throw new Error(`cannot find proto/samsa/v1/client.proto (looked in ${candidates.filter(Boolean).join(', ')})`);
 }
 
-let clientProto: ClientProtoGrpcType | undefined;
+const loaded = new Map<string, unknown>();
 
-/** The loaded client API (`samsa.v1.SamsaClient` and its messages), loaded once per process. */
-export function loadClientProto(): ClientProtoGrpcType {
-  if (clientProto === undefined) {
-    const definition = protoLoader.loadSync('samsa/v1/client.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
-    clientProto = grpc.loadPackageDefinition(definition) as unknown as ClientProtoGrpcType;
+/** A proto file of proto/samsa/v1 as grpc-js objects, loaded once per process. */
+function loadOnce<T>(file: string): T {
+  let proto = loaded.get(file);
+  if (proto === undefined) {
+    const definition = protoLoader.loadSync(`samsa/v1/${file}`, { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
+    proto = grpc.loadPackageDefinition(definition);
+    loaded.set(file, proto);
   }
-  return clientProto;
+  return proto as T;
 }
 
-let controllerProto: ControllerProtoGrpcType | undefined;
+/** The loaded client API (`samsa.v1.SamsaClient` and its messages). */
+export const loadClientProto = (): ClientProtoGrpcType => loadOnce<ClientProtoGrpcType>('client.proto');
 
-/** The loaded controller API (`samsa.v1.ControllerService`, the metadata records), loaded once per process. */
-export function loadControllerProto(): ControllerProtoGrpcType {
-  if (controllerProto === undefined) {
-    const definition = protoLoader.loadSync('samsa/v1/controller.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
-    controllerProto = grpc.loadPackageDefinition(definition) as unknown as ControllerProtoGrpcType;
-  }
-  return controllerProto;
-}
+/** The loaded controller API (`samsa.v1.ControllerService`, the metadata records). */
+export const loadControllerProto = (): ControllerProtoGrpcType => loadOnce<ControllerProtoGrpcType>('controller.proto');
 
-let replicationProto: ReplicationProtoGrpcType | undefined;
-
-/** The loaded replication API (`samsa.v1.ReplicaService`), loaded once per process. */
-export function loadReplicationProto(): ReplicationProtoGrpcType {
-  if (replicationProto === undefined) {
-    const definition = protoLoader.loadSync('samsa/v1/replication.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir()] });
-    replicationProto = grpc.loadPackageDefinition(definition) as unknown as ReplicationProtoGrpcType;
-  }
-  return replicationProto;
-}
+/** The loaded replication API (`samsa.v1.ReplicaService`). */
+export const loadReplicationProto = (): ReplicationProtoGrpcType => loadOnce<ReplicationProtoGrpcType>('replication.proto');
